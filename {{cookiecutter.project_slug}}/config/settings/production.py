@@ -1,0 +1,82 @@
+"""Production settings: everything comes from the environment, and nothing has a dev default.
+
+A missing required variable stops the process at start with its name.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, REDIS_URL, SPECTACULAR_SETTINGS, env
+
+# GENERAL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+# https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
+
+# DATABASES
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/databases/#persistent-connections
+DATABASES["default"] = env.db("DATABASE_URL")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production (postgres://...).")
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# CACHES
+# ------------------------------------------------------------------------------
+# Flows, codes and lockout counters must be shared by every web process: base.py
+# configures the Redis cache from REDIS_URL, which production requires.
+if not REDIS_URL:
+    raise ImproperlyConfigured("Set the REDIS_URL environment variable (the cache shared by all processes).")
+
+# EMAIL
+# ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-host
+EMAIL_HOST = env("EMAIL_HOST")
+
+# CELERY
+# ------------------------------------------------------------------------------
+# Emails are sent by workers: tasks never run inline in production.
+{%- if cookiecutter.task_broker == "rabbitmq" %}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+{%- else %}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+{%- endif %}
+CELERY_TASK_ALWAYS_EAGER = False
+
+# SECURITY
+# ------------------------------------------------------------------------------
+# Set DJANGO_SECURE_PROXY_SSL_HEADER=true behind a proxy that terminates TLS and sets X-Forwarded-Proto.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-ssl-redirect
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Load balancers probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# https://docs.djangoproject.com/en/5.2/ref/settings/#session-cookie-secure
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Secure-sessionid"
+# https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-cookie-secure
+CSRF_COOKIE_SECURE = True
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#http-strict-transport-security
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+
+# STATIC
+# ------------------------------------------------------------------------------
+# https://whitenoise.readthedocs.io/en/stable/django.html
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# DRF-SPECTACULAR
+# ------------------------------------------------------------------------------
+# The schema and the docs page show the whole API surface: in production only staff,
+# signed in to the admin, see them.
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAdminUser"]
+SPECTACULAR_SETTINGS["SERVE_AUTHENTICATION"] = ["rest_framework.authentication.SessionAuthentication"]

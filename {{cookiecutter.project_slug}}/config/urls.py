@@ -1,0 +1,21 @@
+"""Top-level URLs: the API under /api/, the admin, the health check and the API docs."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from {{ cookiecutter.project_slug }}.api.health import HealthView
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("health/", HealthView.as_view(), name="health"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+# Errors outside DRF views answer in the same JSON shape as the API's own errors.
+handler400 = "{{ cookiecutter.project_slug }}.api.errors.bad_request"
+handler403 = "{{ cookiecutter.project_slug }}.api.errors.permission_denied"
+handler404 = "{{ cookiecutter.project_slug }}.api.errors.page_not_found"
+handler500 = "{{ cookiecutter.project_slug }}.api.errors.server_error"
