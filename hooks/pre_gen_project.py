@@ -27,6 +27,8 @@ ANSWERS = {
 }
 
 # Package names that would shadow a module the generated project imports.
+# Longer package names push generated import lines past the formatter's line length.
+MAX_SLUG_LENGTH = 32
 RESERVED_SLUGS = {"config", "django", "rest_framework", "celery", "tests", "test", "manage"}
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DOMAIN_PATTERN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -47,6 +49,8 @@ def check_project_slug(answers: dict[str, str]) -> str | None:
     slug = answers["project_slug"]
     if not slug.isidentifier() or keyword.iskeyword(slug) or slug != slug.lower():
         return f"project_slug {slug!r} must be a lowercase Python identifier, such as 'my_api'."
+    if len(slug) > MAX_SLUG_LENGTH:
+        return f"project_slug {slug!r} is longer than {MAX_SLUG_LENGTH} characters; choose a shorter one."
     if slug in RESERVED_SLUGS:
         return f"project_slug {slug!r} would shadow the module of the same name; choose another."
     return None

@@ -1,0 +1,1 @@
+"""Helpers for the template's tests: render with the cookiecutter CLI, run what a user runs, read what it writes."""

@@ -1,0 +1,189 @@
+"""Every combination in combinations.py renders a project that passes the gates its users rely on.
+
+Each combination is rendered once per test session (the `project` fixture) and each gate is its own test,
+so a failure reads `test_ruff_format_check_passes[long-names-and-apostrophes]`. All tests of one
+combination run on the same pytest-xdist worker (xdist_group), so it is rendered once, not once per worker.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from combinations import COMBINATIONS, Combination
+from harness.dotenv import read_env_file
+from harness.processes import clean_environment, describe, run
+from harness.rendering import choices_by_prompt, default_answers, prompts, render
+from harness.services import POSTGRESQL
+from harness.venvs import virtualenv_for
+
+# `{{ cookiecutter.x }}` or `{% if cookiecutter.x %}` that survived rendering; the project's own Django
+# templates are copied unrendered and may hold `{{`/`{%`, but never about cookiecutter.
+UNRENDERED_JINJA = re.compile(r"\{[{%][^}]*cookiecutter")
+BROKER_URLS = {
+    "redis": "redis://127.0.0.1:6379/1",
+    "rabbitmq": "amqp://guest:guest@127.0.0.1:5672//",
+}
+# The makemigrations consistency check only reads the (absent) django_migrations table: the maintenance
+# database that every PostgreSQL server has will do, and nothing is created or left behind.
+POSTGRESQL_MAINTENANCE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+SUITE_TIMEOUT_SECONDS = 1800
+
+
+@dataclass(frozen=True)
+class RenderedProject:
+    """A combination rendered into a folder, with every answer it was rendered with."""
+
+    combination: Combination
+    path: Path
+    answers: dict[str, Any]
+    # A database of its own on the local PostgreSQL server for database=postgresql, else None (SQLite).
+    database_url: str | None
+
+    def require_database(self) -> None:
+        if self.database_url:
+            POSTGRESQL.require()
+
+    def database_environment(self, database_url: str | None = None) -> dict[str, str]:
+        url = database_url or self.database_url
+        return clean_environment(DATABASE_URL=url) if url else clean_environment()
+
+
+@pytest.fixture(
+    scope="session",
+    params=[
+        pytest.param(combination, id=combination.name, marks=pytest.mark.xdist_group(combination.name))
+        for combination in COMBINATIONS
+    ],
+)
+def project(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path
+) -> RenderedProject:
+    """The combination rendered once for the whole session."""
+    combination: Combination = request.param
+    path = render(combination.answers, tmp_path_factory.mktemp(f"matrix-{combination.name}"), cookiecutter_config)
+    answers = combination.resolved(default_answers())
+    database_url = None
+    if answers["database"] == "postgresql":
+        # Unique per render, so parallel or interrupted runs never share pytest-django's test database.
+        name = f"gatehouse_{combination.name.replace('-', '_')[:30]}_{secrets.token_hex(4)}"
+        database_url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    return RenderedProject(combination, path, answers, database_url)
+
+
+@pytest.fixture(scope="session")
+def project_bin(project: RenderedProject) -> Path:
+    """bin/ of a venv holding the render's `dev` dependency group (shared between identical pins)."""
+    return virtualenv_for(project.path)
+
+
+def production_environment(project: RenderedProject) -> dict[str, str]:
+    """What a production deployment of the render sets: the signing keys the render's `.env` holds,
+    overridden by production values for everything the production settings require."""
+    fallbacks = {}
+    if project.answers["auth_role"] == "client_service":
+        fallbacks["AUTH_SERVICE_URL"] = "http://127.0.0.1:8001"
+    required = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_READ_DOT_ENV_FILE": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": project.database_url or "postgres://postgres@127.0.0.1:5432/gatehouse_deploy_check",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "EMAIL_HOST": "127.0.0.1",
+        "CELERY_BROKER_URL": BROKER_URLS[project.answers["task_broker"]],
+    }
+    return clean_environment(**{**fallbacks, **read_env_file(project.path / ".env"), **required})
+
+
+def test_every_choice_of_every_prompt_is_rendered():
+    defaults = default_answers()
+    rendered = {
+        prompt: {combination.resolved(defaults)[prompt] for combination in COMBINATIONS} for prompt in prompts()
+    }
+    missing = {
+        prompt: unrendered
+        for prompt, choices in choices_by_prompt().items()
+        if (unrendered := [choice for choice in choices if choice not in rendered[prompt]])
+    }
+    assert not missing, (
+        f"Every choice of every prompt in cookiecutter.json must be rendered by a combination in "
+        f"tests/combinations.py; none renders {missing}"
+    )
+
+
+def test_combinations_answer_only_prompts_the_template_asks():
+    # cookiecutter ignores an answer to a prompt it does not have, so a misspelt prompt would silently
+    # render the default and the matrix would cover less than it claims.
+    unknown = {
+        combination.name: sorted(set(combination.answers) - set(prompts()))
+        for combination in COMBINATIONS
+        if set(combination.answers) - set(prompts())
+    }
+    assert not unknown, f"Combinations answer prompts that cookiecutter.json does not have: {unknown}"
+
+
+def test_no_cookiecutter_jinja_is_left_unrendered(project: RenderedProject):
+    leftovers = []
+    for path in sorted(project.path.rglob("*")):
+        relative = path.relative_to(project.path)
+        if "{{" in str(relative) or "{%" in str(relative):
+            leftovers.append(f"{relative} (in the path)")
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue  # a binary file holds no Jinja
+        for match in UNRENDERED_JINJA.finditer(text):
+            line_number = text.count("\n", 0, match.start()) + 1
+            line = text.splitlines()[line_number - 1].strip()
+            leftovers.append(f"{relative}:{line_number}: {line[:120]}")
+    assert not leftovers, "Every cookiecutter variable and tag must be rendered; left as is:\n" + "\n".join(leftovers)
+
+
+def test_ruff_check_passes(project: RenderedProject, project_bin: Path):
+    result = run([project_bin / "ruff", "check", "--no-cache", "--output-format", "concise", "."], cwd=project.path)
+    assert result.returncode == 0, f"The render must pass `ruff check` as rendered:\n{describe(result)}"
+
+
+def test_ruff_format_check_passes(project: RenderedProject, project_bin: Path):
+    result = run([project_bin / "ruff", "format", "--check", "--diff", "--no-cache", "."], cwd=project.path)
+    assert result.returncode == 0, f"The render must be ruff-formatted as rendered:\n{describe(result)}"
+
+
+def test_production_deploy_check_passes(project: RenderedProject, project_bin: Path):
+    result = run(
+        [project_bin / "python", "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=project.path,
+        environment=production_environment(project),
+    )
+    assert result.returncode == 0, (
+        "`manage.py check --deploy --fail-level WARNING` must pass under config.settings.production "
+        f"with a production environment:\n{describe(result)}"
+    )
+
+
+def test_migrations_match_the_models(project: RenderedProject, project_bin: Path):
+    project.require_database()
+    result = run(
+        [project_bin / "python", "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=project.path,
+        environment=project.database_environment(POSTGRESQL_MAINTENANCE_URL if project.database_url else None),
+    )
+    assert result.returncode == 0, f"The render must ship every migration its models need:\n{describe(result)}"
+
+
+def test_generated_test_suite_passes(project: RenderedProject, project_bin: Path):
+    project.require_database()
+    result = run(
+        [project_bin / "python", "-m", "pytest"],
+        cwd=project.path,
+        environment=project.database_environment(),
+        timeout=SUITE_TIMEOUT_SECONDS,
+    )
+    assert result.returncode == 0, f"The render's own test suite must pass:\n{describe(result)}"
