@@ -1,3 +1,6 @@
+import io
+import logging
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -22,3 +25,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def console_log():
+    """What the project's console log handler (LOGGING in settings) writes during the test."""
+    handler = next(handler for handler in logging.getLogger().handlers if handler.get_name() == "console")
+    output = io.StringIO()
+    previous_stream = handler.setStream(output)
+    yield output
+    handler.setStream(previous_stream)

@@ -1,7 +1,8 @@
 """The health check, the schema and the error shape shared by every endpoint."""
 
 import pytest
-from django.db import DatabaseError
+from django.core.management import call_command
+from django.db import DatabaseError, connection
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,33 @@ def test_responses_carry_security_headers(api_client):
     response = api_client.get("/health/")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(api_client):
+    depth = 100_000
+    response = api_client.post("/api/auth/token/verify/", "[" * depth + "]" * depth, content_type="application/json")
+    assert response.status_code == 400
+    assert_error_shape(response.json(), "parse_error")
+
+
+def test_body_over_the_upload_limit_is_a_json_413(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = '{"token": "' + "a" * 4096 + '"}'
+    response = api_client.post("/api/auth/token/verify/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert_error_shape(response.json(), "request_too_large")
+
+
+def test_malformed_json_is_a_400_in_the_error_shape(api_client):
+    response = api_client.post("/api/auth/token/verify/", '{"token": ', content_type="application/json")
+    assert response.status_code == 400
+    assert_error_shape(response.json(), "parse_error")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_creates_the_database_cache_table(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "migrated_cache_table"},
+    }
+    call_command("migrate", verbosity=0)
+    assert "migrated_cache_table" in connection.introspection.table_names()
