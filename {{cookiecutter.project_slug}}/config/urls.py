@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from {{ cookiecutter.project_slug }}.api.health import HealthView
@@ -10,6 +10,7 @@ from {{ cookiecutter.project_slug }}.api.health import HealthView
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
+    path("api/auth/", include("{{ cookiecutter.project_slug }}.authn.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

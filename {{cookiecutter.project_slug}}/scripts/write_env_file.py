@@ -48,6 +48,33 @@ def _generate_private_key_pem_with_openssl(algorithm: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603 (fixed arguments)
 
 
+def public_key_pem(private_key_pem: str) -> str:
+    """Return the PEM public half of a PEM private key."""
+    try:
+        from cryptography.hazmat.primitives import serialization
+    except ImportError:
+        return _public_key_pem_with_openssl(private_key_pem)
+    private_key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+    return (
+        private_key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+
+
+def _public_key_pem_with_openssl(private_key_pem: str) -> str:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        sys.exit("Cannot derive a public key: install the 'cryptography' package or the 'openssl' command.")
+    command = [openssl, "pkey", "-pubout"]
+    return subprocess.run(command, input=private_key_pem, check=True, capture_output=True, text=True).stdout  # noqa: S603 (fixed arguments)
+
+
+def escape_newlines(pem: str) -> str:
+    """A PEM block as one quoted .env value: the settings read it back with its newlines."""
+    return '"' + pem.strip().replace("\n", "\\n") + '"'
+
+
 def env_file_lines(auth_role: str, algorithm: str) -> list[str]:
     lines = [
         "# Local secrets, written by scripts/write_env_file.py. Never commit this file.",
@@ -55,13 +82,15 @@ def env_file_lines(auth_role: str, algorithm: str) -> list[str]:
     ]
     if auth_role == "client_service":
         # A client service verifies tokens with the auth service's public keys and holds no signing key.
+        # Until it is given them, a public key whose private half is thrown away lets it start.
+        lines.append("# Replace with the auth service's public key(s): this placeholder verifies no token.")
+        lines.append(f"JWT_PUBLIC_KEYS={escape_newlines(public_key_pem(generate_private_key_pem(algorithm)))}")
         return lines
     if algorithm == "HS256":
         # Separate from DJANGO_SECRET_KEY, so that leaking one does not let anybody mint tokens.
         lines.append(f"JWT_SIGNING_KEY={secrets.token_urlsafe(64)}")
     else:
-        escaped_pem = generate_private_key_pem(algorithm).strip().replace("\n", "\\n")
-        lines.append(f'JWT_PRIVATE_KEY="{escaped_pem}"')
+        lines.append(f"JWT_PRIVATE_KEY={escape_newlines(generate_private_key_pem(algorithm))}")
     return lines
 
 

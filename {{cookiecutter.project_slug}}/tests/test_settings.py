@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .authn.jwt_environment import jwt_key_environment
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -16,6 +18,7 @@ PRODUCTION_ENVIRONMENT = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_HOST": "smtp.example.com",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
+    **jwt_key_environment(),
 }
 
 

@@ -3,9 +3,16 @@
 Values come from the environment (12-factor); the names are listed in docs/configuration.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from pythonjsonlogger.core import RESERVED_ATTRS
+{%- if cookiecutter.auth_role != "client_service" and cookiecutter.use_registration == "n" %}
+
+from {{ cookiecutter.project_slug }}.authn.conf import ALL_ENDPOINTS, REGISTRATION_ENDPOINTS
+{%- endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 APPS_DIR = BASE_DIR / "{{ cookiecutter.project_slug }}"
@@ -87,10 +94,12 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
+    "rest_framework_simplejwt.token_blacklist",
 ]
 LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.api",
     "{{ cookiecutter.project_slug }}.users",
+    "{{ cookiecutter.project_slug }}.authn",
 ]
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -122,7 +131,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/ref/settings/#middleware
 MIDDLEWARE = [
+    # First, so that every response and every log record, whichever middleware made it, has the id.
+    "{{ cookiecutter.project_slug }}.api.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "{{ cookiecutter.project_slug }}.api.https_only.HttpsOnlyApiMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -199,18 +211,47 @@ MANAGERS = ADMINS
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# One JSON object per line on stderr, each with the id of its request (DJANGO_LOG_FORMAT=text
+# gives plain lines). JSON encoding escapes line breaks and quotes, so user input that ends
+# up in a message cannot forge a log line of its own.
 # https://docs.djangoproject.com/en/5.2/topics/logging/
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "{{ cookiecutter.project_slug }}.api.request_id.RequestIdLogFilter"},
+    },
     "formatters": {
-        "verbose": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"},
+        # https://nhairs.github.io/python-json-logger/latest/
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message", "request_id"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            # Django attaches the HttpRequest to some records, and its text is the full URL with
+            # the query string, where activation and password-reset links carry their tokens.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+        },
+        "text": {"format": "%(levelname)s %(asctime)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
-        "console": {"level": "DEBUG", "class": "logging.StreamHandler", "formatter": "verbose"},
+        "console": {
+            "level": "DEBUG",
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env("DJANGO_LOG_FORMAT", default="json"),
+        },
     },
-    "root": {"level": "INFO", "handlers": ["console"]},
+    "root": {"level": env("DJANGO_LOG_LEVEL", default="INFO"), "handlers": ["console"]},
+    "loggers": {
+        # Through the root handler only: Django's own handlers would print unstructured lines,
+        # and email every server error (request data included) to ADMINS.
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
+    },
 }
+# Adopt the X-Request-ID header of the proxy in front instead of making a new id. Only turn
+# this on when that proxy sets the header on every request, replacing any a client sent.
+TRUST_X_REQUEST_ID = env.bool("DJANGO_TRUST_X_REQUEST_ID", default=False)
 
 # CELERY
 # ------------------------------------------------------------------------------
@@ -231,14 +272,39 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
+# Workers log through LOGGING above (JSON, with request ids) instead of installing their own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Periodic tasks, queued by one `celery -A config.celery_app beat` process per deployment.
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+CELERY_BEAT_SCHEDULE = {
+    "flush-expired-tokens": {
+        "task": "{{ cookiecutter.project_slug }}.api.tasks.flush_expired_tokens",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Account emails that were not delivered (broker or mail server down) are queued again.
+    "drain-email-outbox": {
+        "task": "{{ cookiecutter.project_slug }}.authn.tasks.drain_outbox",
+        "schedule": timedelta(minutes=1),
+    },
+    "purge-email-outbox": {
+        "task": "{{ cookiecutter.project_slug }}.authn.tasks.purge_outbox",
+        "schedule": crontab(hour=3, minute=45),
+    },
+}
+# Web requests publish email tasks: when the broker is down, publishing must fail within
+# seconds (the email waits in the outbox), never hang the request.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["{{ cookiecutter.project_slug }}.authn.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": [
+        "{{ cookiecutter.project_slug }}.api.parsers.StrictJSONParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
@@ -248,6 +314,59 @@ REST_FRAMEWORK = {
 # https://drf-standardized-errors.readthedocs.io/en/latest/settings.html
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "{{ cookiecutter.project_slug }}.api.errors.ApiExceptionHandler",
+}
+
+# GATEHOUSE (authentication)
+# ------------------------------------------------------------------------------
+# Every setting and its default: {{ cookiecutter.project_slug }}/authn/conf.py.
+GATEHOUSE = {
+    # Offered by GET /api/auth/options/ in this order; add your own scenario classes here.
+    "LOGIN_SCENARIOS": [
+        {%- if cookiecutter.use_password_login == "y" %}
+        "{{ cookiecutter.project_slug }}.authn.scenarios.PasswordScenario",
+        {%- endif %}
+        {%- if cookiecutter.use_email_code_login == "y" %}
+        "{{ cookiecutter.project_slug }}.authn.scenarios.EmailCodeScenario",
+        {%- endif %}
+        {%- if cookiecutter.use_password_then_email_code == "y" %}
+        "{{ cookiecutter.project_slug }}.authn.scenarios.PasswordAndEmailCodeScenario",
+        {%- endif %}
+    ],
+    {%- if cookiecutter.auth_role == "client_service" %}
+    # A client service verifies tokens and serves its users' accounts; the auth service logs them in.
+    "ENABLED_ENDPOINTS": ["token-verify", "me"],
+    {%- elif cookiecutter.use_registration == "n" %}
+    # No self-service registration: staff create accounts; register/ and its activation are not routed.
+    "ENABLED_ENDPOINTS": [name for name in ALL_ENDPOINTS if name not in REGISTRATION_ENDPOINTS],
+    {%- endif %}
+}
+
+# SIMPLE JWT (access and refresh tokens)
+# ------------------------------------------------------------------------------
+# https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+# The keys are set by local.py and production.py from the environment, and by test.py;
+# SIGNING_KEY is None here so that nothing can fall back to SECRET_KEY (simplejwt's default).
+SIMPLE_JWT = {
+    "ALGORITHM": "{{ cookiecutter.signing_algorithm }}",
+    "SIGNING_KEY": None,
+    "VERIFYING_KEY": None,
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=1),
+    # Each refresh token works once: a refresh returns a new one and blacklists the old.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    # complete_login() sends user_logged_in, whose receiver updates last_login.
+    "UPDATE_LAST_LOGIN": False,
+    # Tokens name who issued them and for whom; both are checked exactly on every token.
+    "ISSUER": env("JWT_ISSUER", default="https://{{ cookiecutter.domain_name }}"),
+    "AUDIENCE": env("JWT_AUDIENCE", default="https://{{ cookiecutter.domain_name }}/api"),
+    # Clock skew tolerated on exp/nbf/iat; raise it a few seconds if verifying machines' clocks drift.
+    "LEEWAY": timedelta(seconds=0),
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "AUTH_TOKEN_CLASSES": ("{{ cookiecutter.project_slug }}.authn.tokens.AccessToken",),
+    "CHECK_USER_IS_ACTIVE": True,
 }
 
 # django-cors-headers: https://github.com/adamchainz/django-cors-headers#setup
@@ -270,8 +389,7 @@ SPECTACULAR_SETTINGS = {
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
     },
-    "POSTPROCESSING_HOOKS": [
-        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
-        "drf_spectacular.hooks.postprocess_schema_enums",
-    ],
+    # drf-standardized-errors' copy of drf-spectacular's enum hook, which leaves the error
+    # components alone (running both makes every endpoint's error enums collide).
+    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

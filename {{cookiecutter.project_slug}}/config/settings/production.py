@@ -3,10 +3,20 @@
 A missing required variable stops the process at start with its name.
 """
 
+import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
+from sentry_sdk.integrations.celery import CeleryIntegration
+from sentry_sdk.integrations.django import DjangoIntegration
+
+from {{ cookiecutter.project_slug }}.api.request_id import add_request_id_to_sentry_event
+{%- if cookiecutter.auth_role == "client_service" %}
+from {{ cookiecutter.project_slug }}.authn.keys import split_public_keys_pem
+{%- elif cookiecutter.signing_algorithm != "HS256" %}
+from {{ cookiecutter.project_slug }}.authn.keys import public_key_pem
+{%- endif %}
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SPECTACULAR_SETTINGS, env
+from .base import DATABASES, {% if cookiecutter.auth_role == "client_service" %}GATEHOUSE, {% endif %}REDIS_URL, SIMPLE_JWT, SPECTACULAR_SETTINGS, env
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -14,6 +24,24 @@ from .base import DATABASES, REDIS_URL, SPECTACULAR_SETTINGS, env
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 # https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
+
+# JSON WEB TOKENS
+# ------------------------------------------------------------------------------
+{%- if cookiecutter.auth_role == "client_service" %}
+# The auth service's PEM public key(s), newlines written as \n. The first verifies tokens; the
+# others are also accepted while the auth service rotates its key. This service signs nothing.
+JWT_PUBLIC_KEYS = split_public_keys_pem(env.str("JWT_PUBLIC_KEYS", multiline=True))
+SIMPLE_JWT["VERIFYING_KEY"] = JWT_PUBLIC_KEYS[0]
+GATEHOUSE["EXTRA_VERIFYING_KEYS"] = JWT_PUBLIC_KEYS[1:]
+{%- elif cookiecutter.signing_algorithm == "HS256" %}
+# Its own random value, never SECRET_KEY; there is deliberately no built-in fallback.
+SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY")
+{%- else %}
+# A PEM private key, newlines written as \n; tokens are verified with its public half.
+# There is deliberately no built-in fallback.
+SIMPLE_JWT["SIGNING_KEY"] = env.str("JWT_PRIVATE_KEY", multiline=True)
+SIMPLE_JWT["VERIFYING_KEY"] = public_key_pem(SIMPLE_JWT["SIGNING_KEY"])
+{%- endif %}
 
 # DATABASES
 # ------------------------------------------------------------------------------
@@ -54,8 +82,10 @@ if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # https://docs.djangoproject.com/en/5.2/ref/settings/#secure-ssl-redirect
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-# Load balancers probe the health check over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Load balancers probe the health check over plain HTTP. The API is not redirected either: it
+# refuses plain HTTP with a 403 (api/https_only.py), so that a client sending credentials in
+# clear text fails visibly instead of following a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^api/"]
 # https://docs.djangoproject.com/en/5.2/ref/settings/#session-cookie-secure
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Secure-sessionid"
@@ -80,3 +110,25 @@ STORAGES = {
 # signed in to the admin, see them.
 SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAdminUser"]
 SPECTACULAR_SETTINGS["SERVE_AUTHENTICATION"] = ["rest_framework.authentication.SessionAuthentication"]
+
+# SENTRY
+# ------------------------------------------------------------------------------
+# Error reports (and, when SENTRY_TRACES_SAMPLE_RATE is above 0, traces) go to Sentry once
+# SENTRY_DSN is set. The options below keep credentials out of the reports: this service's
+# request bodies carry passwords, one-time codes and refresh tokens, and so do the local
+# variables of its authentication code.
+# https://docs.sentry.io/platforms/python/integrations/django/
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        # No user ids, emails, IP addresses, cookies or Authorization headers.
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        before_send=add_request_id_to_sentry_event,
+    )

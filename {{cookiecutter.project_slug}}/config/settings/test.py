@@ -1,13 +1,36 @@
 """Settings for the test suite: fast, isolated, and needing no running service."""
+{%- if cookiecutter.signing_algorithm != "HS256" %}
+
+from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem, public_key_pem
+{%- endif %}
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import SIMPLE_JWT, env
 
 # GENERAL
 # ------------------------------------------------------------------------------
 # A fixed key that only ever signs test data.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-secret-key-that-never-signs-anything-real")
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# JSON WEB TOKENS
+# ------------------------------------------------------------------------------
+{%- if cookiecutter.signing_algorithm == "HS256" %}
+# A fixed key that only ever signs test tokens; the tests forge tokens with it too.
+TEST_JWT_SIGNING_KEY = "test-only-jwt-signing-key-that-never-signs-anything-real"
+SIMPLE_JWT["SIGNING_KEY"] = TEST_JWT_SIGNING_KEY
+{%- else %}
+# A key pair made afresh at every start, so no private key sits in the repository; 2048-bit
+# RSA keeps the start fast. The tests sign their own tokens with TEST_JWT_SIGNING_KEY too.
+TEST_JWT_SIGNING_KEY = generate_private_key_pem("{{ cookiecutter.signing_algorithm }}", rsa_key_bits=2048)
+{%- if cookiecutter.auth_role == "client_service" %}
+# A client service holds only the auth service's public key; the tests play the auth service.
+SIMPLE_JWT["VERIFYING_KEY"] = public_key_pem(TEST_JWT_SIGNING_KEY)
+{%- else %}
+SIMPLE_JWT["SIGNING_KEY"] = TEST_JWT_SIGNING_KEY
+SIMPLE_JWT["VERIFYING_KEY"] = public_key_pem(TEST_JWT_SIGNING_KEY)
+{%- endif %}
+{%- endif %}
 
 # STATIC
 # ------------------------------------------------------------------------------

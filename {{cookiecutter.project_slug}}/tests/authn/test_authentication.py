@@ -1,0 +1,245 @@
+"""Requests authenticate with a Bearer access token; every bad token is a 401 `token_not_valid`.
+
+The hostile tokens follow SECURITY.md section F and run against `me/`. The query-count
+tests use an ordinary endpoint of this module (`whoami/`), like any a project adds.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import jwt
+import pytest
+from django.conf import settings
+from django.urls import include, path
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from {{ cookiecutter.project_slug }}.authn.errors import NOT_AUTHENTICATED, TOKEN_NOT_VALID
+from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem, public_key_pem
+
+from ..factories import UserFactory
+from .conftest import OMIT, b64url, bearer
+
+pytestmark = pytest.mark.django_db
+
+ME_URL = "/api/auth/me/"
+ASYMMETRIC = settings.SIMPLE_JWT["ALGORITHM"] != "HS256"
+
+
+class WhoAmIView(APIView):
+    """An ordinary authenticated endpoint: it uses request.user and nothing else."""
+
+    def get(self, request):
+        return Response({"id": str(request.user.pk)})
+
+
+urlpatterns = [
+    path("whoami/", WhoAmIView.as_view()),
+    path("api/auth/", include("{{ cookiecutter.project_slug }}.authn.urls")),
+]
+with_whoami = pytest.mark.urls(__name__)
+
+
+def assert_refused(response, code=TOKEN_NOT_VALID):
+    assert response.status_code == 401, response.content
+    assert response.json()["type"] == "client_error"
+    assert response.json()["errors"] == [
+        {"code": code, "detail": response.json()["errors"][0]["detail"], "attr": None}
+    ]
+
+
+def signed_as_is(payload: bytes) -> str:
+    """`payload` signed with the test key exactly as given (PyJWT's encode() accepts only well-formed claims)."""
+    return jwt.PyJWS().encode(payload, settings.TEST_JWT_SIGNING_KEY, algorithm=settings.SIMPLE_JWT["ALGORITHM"])
+
+
+def unsigned(token: str, algorithm: str) -> str:
+    """`token`'s payload with `alg` set to a "none" spelling and no signature."""
+    return f"{b64url({'alg': algorithm, 'typ': 'JWT'})}.{token.split('.')[1]}."
+
+
+def with_payload(token: str, **changes) -> str:
+    """`token` with its payload changed and its original signature kept."""
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return f"{header}.{b64url({**claims, **changes})}.{signature}"
+
+
+@with_whoami
+def test_a_valid_access_token_authenticates_the_request(api_client, make_access_token):
+    user = UserFactory()
+    response = api_client.get("/whoami/", **bearer(make_access_token(user)))
+    assert response.status_code == 200
+    assert response.json() == {"id": str(user.pk)}
+
+
+@with_whoami
+def test_a_request_without_a_token_is_refused_as_not_authenticated(api_client):
+    response = api_client.get("/whoami/")
+    assert_refused(response, code=NOT_AUTHENTICATED)
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+@with_whoami
+def test_a_refused_token_answers_with_a_bearer_challenge(api_client):
+    response = api_client.get("/whoami/", **bearer("not-a-token"))
+    assert_refused(response)
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+@with_whoami
+def test_claims_source_authenticates_without_a_database_query(
+    api_client, make_access_token, settings, django_assert_num_queries
+):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "TOKEN_USER_SOURCE": "claims"}
+    token = make_access_token(UserFactory())
+    with django_assert_num_queries(0):
+        response = api_client.get("/whoami/", **bearer(token))
+    assert response.status_code == 200
+
+
+@with_whoami
+def test_database_source_authenticates_with_one_query(
+    api_client, make_access_token, settings, django_assert_num_queries
+):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "TOKEN_USER_SOURCE": "database"}
+    token = make_access_token(UserFactory())
+    with django_assert_num_queries(1):
+        response = api_client.get("/whoami/", **bearer(token))
+    assert response.status_code == 200
+
+
+@with_whoami
+def test_claims_source_trusts_an_access_token_until_it_expires(api_client, make_access_token, settings):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "TOKEN_USER_SOURCE": "claims"}
+    user = UserFactory()
+    token = make_access_token(user)
+    user.is_active = False
+    user.save()
+    response = api_client.get("/whoami/", **bearer(token))
+    assert response.status_code == 200, "with claims, deactivation takes effect when the access token expires"
+
+
+@with_whoami
+def test_database_source_refuses_a_deactivated_users_access_token_at_once(api_client, make_access_token, settings):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "TOKEN_USER_SOURCE": "database"}
+    user = UserFactory()
+    token = make_access_token(user)
+    user.is_active = False
+    user.save()
+    assert_refused(api_client.get("/whoami/", **bearer(token)))
+
+
+@with_whoami
+def test_database_source_refuses_a_deleted_users_access_token(api_client, make_access_token, settings):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "TOKEN_USER_SOURCE": "database"}
+    user = UserFactory()
+    token = make_access_token(user)
+    user.delete()
+    assert_refused(api_client.get("/whoami/", **bearer(token)))
+
+
+# Each builder takes (user, make_access_token, sign_token, access_claims) and returns the raw Authorization value.
+HOSTILE_AUTHORIZATIONS = {
+    "alg none": lambda u, make, sign, claims: "Bearer " + unsigned(make(u), "none"),
+    "alg None": lambda u, make, sign, claims: "Bearer " + unsigned(make(u), "None"),
+    "alg NONE": lambda u, make, sign, claims: "Bearer " + unsigned(make(u), "NONE"),
+    "alg nOnE": lambda u, make, sign, claims: "Bearer " + unsigned(make(u), "nOnE"),
+    "stripped signature": lambda u, make, sign, claims: "Bearer " + make(u).rsplit(".", 1)[0] + ".",
+    "signed with another key": lambda u, make, sign, claims: (
+        "Bearer "
+        + sign(
+            claims(u),
+            key=generate_private_key_pem(settings.SIMPLE_JWT["ALGORITHM"], rsa_key_bits=2048)
+            if ASYMMETRIC
+            else "another-secret-that-is-long-enough-for-hs256",
+        )
+    ),
+    "modified payload": lambda u, make, sign, claims: "Bearer " + with_payload(make(u), user_id=str(UserFactory().pk)),
+    "payload made staff": lambda u, make, sign, claims: "Bearer " + with_payload(make(u), is_staff=True),
+    "another audience": lambda u, make, sign, claims: "Bearer " + make(u, aud="https://other.example.com/api"),
+    "audience missing": lambda u, make, sign, claims: "Bearer " + make(u, aud=OMIT),
+    "another issuer": lambda u, make, sign, claims: "Bearer " + make(u, iss="https://evil.example"),
+    "issuer with a suffix": lambda u, make, sign, claims: (
+        "Bearer " + make(u, iss=settings.SIMPLE_JWT["ISSUER"] + ".evil")
+    ),
+    "issuer prefix": lambda u, make, sign, claims: "Bearer " + make(u, iss=settings.SIMPLE_JWT["ISSUER"][:-1]),
+    "issuer missing": lambda u, make, sign, claims: "Bearer " + make(u, iss=OMIT),
+    "issuer as a list": lambda u, make, sign, claims: (
+        "Bearer " + signed_as_is(json.dumps({**claims(u), "iss": [settings.SIMPLE_JWT["ISSUER"]]}).encode())
+    ),
+    "exp missing": lambda u, make, sign, claims: "Bearer " + make(u, exp=OMIT),
+    "expired": lambda u, make, sign, claims: "Bearer " + make(u, exp=int(time.time()) - 1),
+    "exp as text": lambda u, make, sign, claims: "Bearer " + make(u, exp="tomorrow"),
+    "exp huge": lambda u, make, sign, claims: "Bearer " + make(u, exp=10**30),
+    "not valid yet": lambda u, make, sign, claims: "Bearer " + make(u, nbf=int(time.time()) + 3600),
+    "refresh token as access": lambda u, make, sign, claims: "Bearer " + make(u, token_type="refresh"),
+    "token type missing": lambda u, make, sign, claims: "Bearer " + make(u, token_type=OMIT),
+    "jti missing": lambda u, make, sign, claims: "Bearer " + make(u, jti=OMIT),
+    "unknown critical header": lambda u, make, sign, claims: (
+        "Bearer " + sign(claims(u), headers={"crit": ["x-bound"], "x-bound": 1})
+    ),
+    "kid path traversal": lambda u, make, sign, claims: (
+        "Bearer " + sign(claims(u), key="x" * 32, algorithm="HS256", headers={"kid": "../../../../dev/null"})
+    ),
+    "embedded jwk": lambda u, make, sign, claims: (
+        "Bearer "
+        + sign(claims(u), key="x" * 32, algorithm="HS256", headers={"jwk": {"kty": "oct", "k": b64url(b"x" * 32)}})
+    ),
+    "2 segments": lambda u, make, sign, claims: "Bearer " + make(u).rsplit(".", 1)[0],
+    "4 segments": lambda u, make, sign, claims: "Bearer " + make(u) + ".e30",
+    "5 segments": lambda u, make, sign, claims: "Bearer " + make(u) + ".e30.e30",
+    "not base64": lambda u, make, sign, claims: "Bearer !!!.@@@.###",
+    "header not json": lambda u, make, sign, claims: "Bearer " + b64url(b"[1,2") + ".e30.c2ln",
+    "payload an array": lambda u, make, sign, claims: "Bearer " + signed_as_is(b"[1]"),
+    "three words": lambda u, make, sign, claims: "Bearer one two",
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_AUTHORIZATIONS))
+def test_hostile_token_is_refused_with_a_401_in_the_error_shape(
+    case, api_client, make_access_token, sign_token, access_claims
+):
+    user = UserFactory()
+    authorization = HOSTILE_AUTHORIZATIONS[case](user, make_access_token, sign_token, access_claims)
+    assert_refused(api_client.get(ME_URL, HTTP_AUTHORIZATION=authorization))
+
+
+@pytest.mark.skipif(not ASYMMETRIC, reason="key confusion needs a public key: this project signs with HS256")
+@pytest.mark.parametrize("algorithm", ["HS256", "HS384", "HS512"])
+def test_token_hmac_signed_with_the_public_key_is_refused(algorithm, api_client, make_access_token):
+    public_pem = settings.SIMPLE_JWT["VERIFYING_KEY"].encode()
+    digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}[algorithm]
+    token = make_access_token(UserFactory())
+    signing_input = f"{b64url({'alg': algorithm, 'typ': 'JWT'})}.{token.split('.')[1]}"
+    forged = f"{signing_input}.{b64url(hmac.new(public_pem, signing_input.encode(), digest).digest())}"
+    assert_refused(api_client.get(ME_URL, **bearer(forged)))
+
+
+@pytest.mark.skipif(not ASYMMETRIC, reason="this project signs with HS256, a single shared key")
+def test_token_signed_by_the_public_key_of_another_key_pair_is_refused(api_client, sign_token, access_claims):
+    other_private = generate_private_key_pem(settings.SIMPLE_JWT["ALGORITHM"], rsa_key_bits=2048)
+    token = sign_token(access_claims(UserFactory()), key=other_private)
+    assert public_key_pem(other_private) != settings.SIMPLE_JWT["VERIFYING_KEY"]
+    assert_refused(api_client.get(ME_URL, **bearer(token)))
+
+
+@pytest.mark.skipif(not ASYMMETRIC, reason="extra verifying keys are public keys: this project signs with HS256")
+def test_a_token_signed_with_the_key_of_an_extra_verifying_key_is_accepted(
+    api_client, sign_token, access_claims, settings
+):
+    # The issuer is rotating to its next key and already publishes the public half.
+    next_key = generate_private_key_pem(settings.SIMPLE_JWT["ALGORITHM"], rsa_key_bits=2048)
+    token = sign_token(access_claims(UserFactory()), key=next_key)
+    assert_refused(api_client.get(ME_URL, **bearer(token)))
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "EXTRA_VERIFYING_KEYS": [public_key_pem(next_key)]}
+    assert api_client.get(ME_URL, **bearer(token)).status_code == 200
+
+
+def test_token_in_the_query_string_is_ignored(api_client, make_access_token):
+    token = make_access_token(UserFactory())
+    response = api_client.get(f"{ME_URL}?access_token={token}&token={token}")
+    assert_refused(response, code=NOT_AUTHENTICATED)

@@ -1,0 +1,74 @@
+"""Nothing falls back to a built-in key: without its key variable the project refuses to start.
+
+Each test runs `manage.py check` in a subprocess with local settings, no `.env`, and
+only the variables it names, as an operator's misconfigured machine would.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.project_slug }}.authn import checks
+
+from ..test_settings import PRODUCTION_ENVIRONMENT
+from .jwt_environment import JWT_KEY_VARIABLE, jwt_key_value
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def run_manage_check(settings_module: str, **variables: str) -> subprocess.CompletedProcess:
+    inherited = {name: value for name, value in os.environ.items() if name in {"PATH", "HOME", "LANG"}}
+    environment = {
+        **inherited,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DJANGO_READ_DOT_ENV_FILE": "false",
+        "DJANGO_SECRET_KEY": "s" * 64,
+        **variables,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_local_settings_refuse_to_start_without_the_key_variable():
+    result = run_manage_check("config.settings.local")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"Configuration error: Set the {JWT_KEY_VARIABLE} environment variable"
+    ], "there must be no built-in or SECRET_KEY fallback"
+
+
+def test_production_settings_refuse_to_start_without_the_key_variable():
+    production = {name: value for name, value in PRODUCTION_ENVIRONMENT.items() if name != JWT_KEY_VARIABLE}
+    result = run_manage_check("config.settings.production", **production)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"Configuration error: Set the {JWT_KEY_VARIABLE} environment variable"
+    ]
+
+
+def test_local_settings_start_with_the_key_variable():
+    result = run_manage_check("config.settings.local", **{JWT_KEY_VARIABLE: jwt_key_value()})
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(JWT_KEY_VARIABLE == "JWT_SIGNING_KEY", reason="an HS256 key is any long string")
+def test_local_settings_refuse_a_key_variable_that_holds_no_pem_key():
+    result = run_manage_check("config.settings.local", **{JWT_KEY_VARIABLE: "not a key"})
+    assert result.returncode != 0
+    assert result.stderr.strip().startswith(f"Configuration error: {JWT_KEY_VARIABLE} must hold")
+
+
+@pytest.mark.skipif(JWT_KEY_VARIABLE != "JWT_SIGNING_KEY", reason="only an HS256 key can be given as an empty string")
+def test_an_empty_signing_key_fails_the_system_checks():
+    result = run_manage_check("config.settings.local", JWT_SIGNING_KEY="")
+    assert result.returncode != 0
+    assert checks.SIGNING_KEY_MISSING in result.stderr

@@ -1,0 +1,98 @@
+"""Authenticating requests by their Bearer access token.
+
+GATEHOUSE["TOKEN_USER_SOURCE"] decides what `request.user` is: "claims" builds it
+from the token (simplejwt's TokenUser, no database query), "database" loads the user
+row (one query, and a deactivated or deleted user is refused at once).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from rest_framework.request import Request
+from rest_framework_simplejwt import authentication as simplejwt_authentication
+from rest_framework_simplejwt.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
+
+from .conf import gatehouse_settings
+from .errors import TokenNotValid
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+# The values of GATEHOUSE["TOKEN_USER_SOURCE"].
+FROM_CLAIMS = "claims"
+FROM_DATABASE = "database"
+TOKEN_USER_SOURCES = (FROM_CLAIMS, FROM_DATABASE)
+
+
+def token_error_detail(error: AuthenticationFailed) -> str:
+    """The most telling message of a simplejwt authentication error, as one line."""
+    detail = error.detail
+    if not isinstance(detail, dict):
+        return str(detail)
+    messages = detail.get("messages") or []
+    if messages:
+        return str(messages[0]["message"])
+    return str(detail.get("detail", TokenNotValid.default_detail))
+
+
+class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
+    """simplejwt's Bearer authentication, with the user taken from TOKEN_USER_SOURCE.
+
+    Every failure is a TokenNotValid (401, code `token_not_valid`) in the API's
+    error shape, never simplejwt's nested error dict.
+    """
+
+    def authenticate(self, request: Request) -> tuple[Any, Token] | None:
+        header = self.get_header(request)
+        if header is None:
+            return None
+        try:
+            raw_token = self.get_raw_token(header)
+        except AuthenticationFailed as error:
+            raise TokenNotValid(token_error_detail(error)) from error
+        if raw_token is None:
+            return None
+        return self.validate(raw_token)
+
+    def validate(self, raw_token: bytes | str) -> tuple[Any, Token]:
+        """The user and validated access token that `raw_token` stands for; TokenNotValid otherwise."""
+        try:
+            validated_token = self.get_validated_token(raw_token)
+            return self.get_user(validated_token), validated_token
+        except AuthenticationFailed as error:
+            raise TokenNotValid(token_error_detail(error)) from error
+
+    def get_user(self, validated_token: Token) -> Any:
+        """The model user ("database"), or simplejwt's TokenUser built from the claims ("claims")."""
+        if gatehouse_settings.TOKEN_USER_SOURCE == FROM_DATABASE:
+            return super().get_user(validated_token)
+        # As simplejwt's JWTStatelessUserAuthentication: a user made of the token's claims.
+        if api_settings.USER_ID_CLAIM not in validated_token:
+            raise TokenNotValid("Token contained no recognizable user identification")
+        return api_settings.TOKEN_USER_CLASS(validated_token)
+
+
+def authenticated_user(request: Request) -> AbstractBaseUser:
+    """The authenticated user's row: `request.user` itself with TOKEN_USER_SOURCE="database", else loaded by id.
+
+    For the few endpoints that need the row (`me/`, `logout/all/`) whatever the
+    source; a deleted or deactivated account is refused with TokenNotValid.
+    """
+    user_model = get_user_model()
+    if isinstance(request.user, user_model):
+        return request.user
+    user = user_model.objects.filter(pk=request.user.pk).first()
+    if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
+        raise TokenNotValid("The token's user is inactive or deleted.")
+    return user
+
+
+class JWTAuthenticationScheme(SimpleJWTScheme):
+    """Describe JWTAuthentication in the OpenAPI schema as simplejwt's Bearer scheme."""
+
+    target_class = JWTAuthentication

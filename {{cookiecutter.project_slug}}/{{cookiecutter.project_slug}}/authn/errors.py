@@ -1,0 +1,150 @@
+"""Every failure of the authn app as a stable, machine-readable code, defined once.
+
+Views raise these exceptions; the API's exception handler renders them in the error
+shape of the API contract. Tests and docs refer to the codes by these constants.
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, status
+
+# Codes (the `code` of an error entry).
+INVALID_CREDENTIALS = "invalid_credentials"
+ACCOUNT_INACTIVE = "account_inactive"
+FLOW_INVALID = "flow_invalid"
+FLOW_EXPIRED = "flow_expired"
+FLOW_REQUIRED = "flow_required"
+CODE_INVALID = "code_invalid"
+SCENARIO_NOT_FOUND = "scenario_not_found"
+TOKEN_NOT_VALID = "token_not_valid"  # noqa: S105 (an error code, not a secret)
+NOT_AUTHENTICATED = "not_authenticated"
+TOO_MANY_ATTEMPTS = "too_many_attempts"
+ACTIVATION_LINK_INVALID = "activation_link_invalid"
+PASSWORD_RESET_LINK_INVALID = "password_reset_link_invalid"  # noqa: S105 (an error code, not a secret)
+PASSWORD_INCORRECT = "password_incorrect"  # noqa: S105 (an error code, not a secret)
+
+
+class AuthnError(exceptions.APIException):
+    """Base of the authn app's errors: subclasses set status, code and message."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "error"
+    default_detail = "The request could not be completed."
+    # The field the error is about, rendered as `attr` (None for the request as a whole).
+    attr: str | None = None
+
+    def __init__(self, detail: str | None = None, code: str | None = None) -> None:
+        super().__init__(detail, code)
+        if self.attr is not None:
+            # drf-standardized-errors renders the key of a dict detail as the entry's `attr`.
+            self.detail = {self.attr: [self.detail]}
+
+
+class TokenNotValid(AuthnError, exceptions.AuthenticationFailed):
+    """A JWT that is malformed, wrongly signed, expired, of the wrong type, revoked, or whose user is gone.
+
+    A subclass of DRF's AuthenticationFailed, so that the answer is a 401 with a
+    `WWW-Authenticate` header.
+    """
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_code = TOKEN_NOT_VALID
+    default_detail = "The token is invalid or expired."
+
+
+# Scenario login (views/login.py, scenarios/, flows.py).
+
+
+class ScenarioNotFound(AuthnError):
+    """`login/<scenario>/` names no scenario enabled in GATEHOUSE["LOGIN_SCENARIOS"]."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = SCENARIO_NOT_FOUND
+    default_detail = "There is no such login scenario."
+
+
+class FactorRejected(AuthnError):
+    """A wrong answer to a step (a password, a code): counted against the flow and reported
+    to `attempts.py`. Custom steps subclass it for their own wrong answers."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+
+
+class InvalidCredentials(FactorRejected):
+    """The email and password do not match an account (or match none: the answer is the same)."""
+
+    default_code = INVALID_CREDENTIALS
+    default_detail = "The email address or password is incorrect."
+
+
+class CodeInvalid(FactorRejected):
+    """The one-time code is not the one this flow sent."""
+
+    default_code = CODE_INVALID
+    default_detail = "The code is incorrect."
+    attr = "code"
+
+
+class AccountInactive(AuthnError):
+    """The factors were right but the account is not active; said only after a correct answer."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = ACCOUNT_INACTIVE
+    default_detail = "This account is not active."
+
+
+class FlowRequired(AuthnError):
+    """A later step's fields were sent without the `flow` token that the previous step returned."""
+
+    default_code = FLOW_REQUIRED
+    default_detail = "This step continues a login flow: send the flow token from the previous answer."
+    attr = "flow"
+
+
+class FlowInvalid(AuthnError):
+    """The flow token is malformed, tampered with, of another scenario, or for another step."""
+
+    default_code = FLOW_INVALID
+    default_detail = "The login flow is invalid; start again."
+    attr = "flow"
+
+
+class FlowExpired(AuthnError):
+    """The flow is past its lifetime, or over: completed, burnt, or evicted from the cache."""
+
+    default_code = FLOW_EXPIRED
+    default_detail = "The login flow has expired or is over; start again."
+    attr = "flow"
+
+
+class TooManyAttempts(AuthnError):
+    """The flow reached GATEHOUSE["FLOW_MAX_FAILED_ATTEMPTS"] wrong answers and is burnt."""
+
+    default_code = TOO_MANY_ATTEMPTS
+    default_detail = "Too many wrong answers; start again."
+    attr = "flow"
+
+
+# Accounts (views/accounts.py, registration.py, passwords.py).
+
+
+class ActivationLinkInvalid(AuthnError):
+    """The activation link is malformed, wrong, used, expired, or its account cannot be activated."""
+
+    default_code = ACTIVATION_LINK_INVALID
+    default_detail = "The activation link is invalid or has expired."
+
+
+class PasswordResetLinkInvalid(AuthnError):
+    """The password reset link is malformed, wrong, used, expired, or its account is inactive."""
+
+    default_code = PASSWORD_RESET_LINK_INVALID
+    default_detail = "The password reset link is invalid or has expired."
+
+
+class PasswordIncorrect(AuthnError):
+    """`password/change/` was sent a wrong current password."""
+
+    default_code = PASSWORD_INCORRECT
+    default_detail = "The current password is incorrect."
+    attr = "old_password"

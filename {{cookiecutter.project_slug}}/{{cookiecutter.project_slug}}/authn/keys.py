@@ -1,0 +1,75 @@
+"""JWT key material from PEM text, for the settings modules.
+
+The settings read keys from the environment as PEM text; these functions turn that text
+into what `SIMPLE_JWT` needs. They use `cryptography` alone, so that the settings can
+import them before Django is set up, and they fail with ImproperlyConfigured, which
+`manage.py` prints as one line naming the variable.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
+from django.core.exceptions import ImproperlyConfigured
+
+PUBLIC_KEY_PEM_PATTERN = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL)
+# RS256 keys below this size are refused (RFC 7518 section 3.3 asks for 2048 bits at least).
+MINIMUM_RSA_KEY_BITS = 2048
+
+
+def load_private_key(pem: str, variable: str) -> PrivateKeyTypes:
+    """The private key in `pem`; ImproperlyConfigured naming `variable` when it is not one."""
+    try:
+        return serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as error:
+        raise ImproperlyConfigured(
+            f"{variable} must hold an unencrypted PEM private key (-----BEGIN PRIVATE KEY-----...)."
+        ) from error
+
+
+def load_public_key(pem: str, variable: str) -> PublicKeyTypes:
+    """The public key in `pem`; ImproperlyConfigured naming `variable` when it is not one."""
+    try:
+        return serialization.load_pem_public_key(pem.encode())
+    except (ValueError, TypeError) as error:
+        raise ImproperlyConfigured(f"{variable} must hold PEM public keys (-----BEGIN PUBLIC KEY-----...).") from error
+
+
+def public_key_pem(private_key_pem: str, variable: str = "JWT_PRIVATE_KEY") -> str:
+    """The PEM public half of a PEM private key: tokens are verified with it, never with the private key."""
+    public_key = load_private_key(private_key_pem, variable).public_key()
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+def split_public_keys_pem(text: str, variable: str = "JWT_PUBLIC_KEYS") -> list[str]:
+    """Every PEM public key in `text`, in order; at least one, each checked to load.
+
+    Several keys let a service accept the tokens of two signing keys while the
+    issuer rotates from one to the other.
+    """
+    keys = PUBLIC_KEY_PEM_PATTERN.findall(text)
+    if not keys:
+        raise ImproperlyConfigured(
+            f"{variable} must hold at least one PEM public key (-----BEGIN PUBLIC KEY-----...)."
+        )
+    for key in keys:
+        load_public_key(key, variable)
+    return [f"{key}\n" for key in keys]
+
+
+def generate_private_key_pem(algorithm: str, rsa_key_bits: int = 3072) -> str:
+    """A new PKCS#8 PEM private key for RS256 (RSA) or EdDSA (Ed25519)."""
+    if algorithm == "RS256":
+        key: PrivateKeyTypes = rsa.generate_private_key(public_exponent=65537, key_size=rsa_key_bits)
+    elif algorithm == "EdDSA":
+        key = ed25519.Ed25519PrivateKey.generate()
+    else:
+        raise ValueError(f"{algorithm} does not sign with a key pair.")
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()

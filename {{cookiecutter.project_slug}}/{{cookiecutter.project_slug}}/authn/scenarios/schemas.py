@@ -1,0 +1,162 @@
+"""The JSON Schemas of step inputs, and their validation into the API's error shape.
+
+A step publishes its schema through `GET options/` and the server validates every
+body against that same schema with jsonschema. Problems are reported one per field,
+with DRF's vocabulary of codes (`required`, `invalid`, `max_length`, ...) so that clients
+read the same codes here as on serializer-backed endpoints. jsonschema's own messages
+are never shown: they quote the submitted value, which may be a password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema import ValidationError as SchemaError
+from rest_framework.exceptions import ErrorDetail, ValidationError
+
+# Step inputs are flat objects; a deeper body is refused before jsonschema walks it.
+MAX_NESTING = 16
+EMAIL_MAX_LENGTH = 254
+# An address is one `@` between two runs without whitespace or control characters
+# (the database refuses NUL; the rest is how mail headers get injected).
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$"
+
+# (code, message) for each JSON Schema keyword a step's schema uses.
+KEYWORD_ERRORS: dict[str, tuple[str, str]] = {
+    "required": ("required", "This field is required."),
+    "additionalProperties": ("unexpected_field", "This field is not part of this step."),
+    "type": ("invalid", "This value has the wrong type."),
+    "minLength": ("min_length", "Ensure this field has at least {limit} characters."),
+    "maxLength": ("max_length", "Ensure this field has no more than {limit} characters."),
+    "pattern": ("invalid", "This value has the wrong format."),
+    "format": ("invalid", "This value has the wrong format."),
+    "enum": ("invalid_choice", "This value is not one of the allowed choices."),
+    "const": ("invalid_choice", "This value is not one of the allowed choices."),
+}
+FALLBACK_ERROR = ("invalid", "This value is not valid.")
+NOT_AN_OBJECT = ErrorDetail("The body must be a JSON object.", code="invalid")
+TOO_DEEP = ErrorDetail("The body is nested too deeply.", code="invalid")
+NOT_UNICODE = ErrorDetail("This value is not valid Unicode text.", code="invalid")
+
+
+def object_schema(properties: dict[str, dict[str, Any]], *, title: str | None = None) -> dict[str, Any]:
+    """The schema of a step's body: exactly these properties, all required, nothing else.
+
+    Unknown fields are refused rather than ignored, so that no extra parameter can
+    ever steer a step (such as a `method` that would skip a factor).
+    """
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+    if title:
+        schema["title"] = title
+    return schema
+
+
+def email_schema() -> dict[str, Any]:
+    """An email address, at most 254 characters (the SMTP limit)."""
+    return {
+        "type": "string",
+        "title": "Email",
+        "format": "email",
+        "minLength": 3,
+        "maxLength": EMAIL_MAX_LENGTH,
+        "pattern": EMAIL_PATTERN,
+    }
+
+
+def password_schema(max_length: int) -> dict[str, Any]:
+    """A password of at most `max_length` characters, so that a huge one is refused before hashing."""
+    return {"type": "string", "title": "Password", "minLength": 1, "maxLength": max_length, "writeOnly": True}
+
+
+def digits_schema(length: int, *, title: str) -> dict[str, Any]:
+    """Exactly `length` ASCII digits: `[0-9]` (unlike `\\d`) refuses Arabic-Indic and full-width digits."""
+    return {
+        "type": "string",
+        "title": title,
+        "minLength": length,
+        "maxLength": length,
+        "pattern": "^[0-9]{" + str(length) + "}$",
+        "writeOnly": True,
+    }
+
+
+def validate_input(schema: dict[str, Any], data: object) -> dict[str, Any]:
+    """Return `data` when it is valid against `schema`; else raise DRF's ValidationError.
+
+    The error has one entry per problem, each with its field as `attr` (null for the
+    body as a whole), so the API's exception handler renders
+    `{"type": "validation_error", "errors": [...]}`.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError([NOT_AN_OBJECT])
+    check_well_formed(data)
+    errors: dict[str | None, list[ErrorDetail]] = {}
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    for error in validator.iter_errors(data):
+        for attr, detail in describe(error):
+            # jsonschema reports `required` once per missing field, each naming them all.
+            if detail not in errors.setdefault(attr, []):
+                errors[attr].append(detail)
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def check_well_formed(data: dict[str, Any]) -> None:
+    """Refuse deep nesting, and text that is not well-formed Unicode (a lone surrogate such as `"\\ud800"`).
+
+    A lone surrogate parses as JSON but fails wherever it is encoded: hashing, signing,
+    the database, the JSON answer that would name it. Refusing it here keeps all of
+    those from answering 500. The walk is iterative so that no input can exhaust the stack.
+    """
+    pending: list[tuple[str | None, object, int]] = [(None, data, 0)]
+    while pending:
+        attr, value, depth = pending.pop()
+        if depth > MAX_NESTING:
+            raise ValidationError([TOO_DEEP])
+        if isinstance(value, str) and not is_encodable(value):
+            raise ValidationError({attr: [NOT_UNICODE]})
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not is_encodable(key):
+                    raise ValidationError({attr: [NOT_UNICODE]})
+                pending.append((attr or key, item, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((attr, item, depth + 1) for item in value)
+
+
+def is_encodable(text: str) -> bool:
+    """Whether `text` is well-formed Unicode (encodes to UTF-8)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def describe(error: SchemaError) -> Iterator[tuple[str | None, ErrorDetail]]:
+    """The `(attr, detail)` pairs of one jsonschema error.
+
+    `required` and `additionalProperties` report one entry per field they are about;
+    other keywords report the field at the error's path.
+    """
+    code, message = KEYWORD_ERRORS.get(str(error.validator), FALLBACK_ERROR)
+    path = [str(part) for part in error.absolute_path]
+    names: list[str | None] = [None]
+    if error.validator == "required" and isinstance(error.instance, dict):
+        names = [name for name in error.validator_value if name not in error.instance]
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {})
+        names = [name for name in error.instance if name not in known]
+    elif error.validator == "type" and error.instance is None:
+        code, message = "null", "This field may not be null."
+    for name in names:
+        attr = ".".join(path if name is None else [*path, name]) or None
+        yield attr, ErrorDetail(message.format(limit=error.validator_value), code=code)

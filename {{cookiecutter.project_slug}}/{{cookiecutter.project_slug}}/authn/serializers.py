@@ -1,0 +1,62 @@
+"""The request and answer shapes of the token endpoints and of `me/`.
+
+The answers are described by serializers (rather than built as dicts) so that the
+OpenAPI schema and the responses cannot disagree.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from .conf import gatehouse_settings
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """The user as clients see it, in a completed login and in `me/`.
+
+    Only `first_name` and `last_name` can be changed through it: the email is the
+    login and changes through its own confirmed flow, and permissions never change
+    through the API. Swap it with GATEHOUSE["USER_SERIALIZER"].
+    """
+
+    groups = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = get_user_model()
+        fields = ("id", "email", "first_name", "last_name", "groups")
+        read_only_fields = ("id", "email", "groups")
+
+
+class RefreshTokenRequestSerializer(serializers.Serializer):
+    """The body of `token/refresh/` and `logout/` with the header transport."""
+
+    refresh = serializers.CharField(write_only=True, trim_whitespace=False)
+
+
+class TokenVerifyRequestSerializer(serializers.Serializer):
+    """The body of `token/verify/`."""
+
+    token = serializers.CharField(write_only=True, trim_whitespace=False)
+
+
+class TokenPairSerializer(serializers.Serializer):
+    """The answer of `token/refresh/` with the header transport: a new access token and the rotated refresh token."""
+
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+
+
+class LoginCompleteSerializer(serializers.Serializer):
+    """The answer of a login's last step with the header transport: the user and a fresh token pair."""
+
+    status = serializers.CharField(read_only=True, help_text='Always "complete".')
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+    token_type = serializers.CharField(read_only=True, help_text='Always "Bearer".')
+    expires_in = serializers.IntegerField(read_only=True, help_text="Seconds until the access token expires.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # The user serializer is a setting, so it is looked up when the fields are built.
+        fields = super().get_fields()
+        return {"status": fields.pop("status"), "user": gatehouse_settings.USER_SERIALIZER(read_only=True), **fields}

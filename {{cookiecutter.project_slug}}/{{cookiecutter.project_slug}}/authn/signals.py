@@ -1,0 +1,51 @@
+"""Signals a project connects to in order to hook into authentication.
+
+Every signal is sent with `sender` set to the class that sends it and the `request`.
+"""
+
+from django.dispatch import Signal
+
+# Scenario login: `sender` is the scenario's class, `scenario` the Scenario instance, `step`
+# the step's key, and `user` the account the flow is bound to (None before a step names
+# one, and when no account has the address given).
+
+# Before a scenario's first step runs. Arguments: request, scenario.
+login_started = Signal()
+# After a step succeeded and its flow moved on. Arguments: request, scenario, step, user (or None).
+step_completed = Signal()
+# After the last step succeeded and tokens were issued. Arguments: request, scenario, user.
+login_succeeded = Signal()
+# After a step failed. Arguments: request, scenario, step, code (the error code), user (or None).
+login_failed = Signal()
+# After a refresh token was blacklisted by `logout/`. Arguments: request, user (or None).
+logged_out = Signal()
+# After every refresh token of a user was revoked by `logout/all/`. Arguments: request, user.
+logged_out_everywhere = Signal()
+
+# Accounts: `sender` is the view's class. A `pre_` signal is sent once the request is
+# well-formed, before anything changes; a receiver may raise an APIException to refuse
+# the request (nothing has been written yet). A `post_` signal is sent once the change
+# is saved; its emails leave when the transaction commits.
+
+# Before a registration is saved. Arguments: request, email (normalized), first_name, last_name.
+pre_registration = Signal()
+# After a registration. Arguments: request, user, created. `created` is False when the address
+# already had an account: nothing was created, and that account was emailed instead.
+post_registration = Signal()
+# Before an account is activated by its link. Arguments: request, user.
+pre_activation = Signal()
+# After an account was activated. Arguments: request, user.
+post_activation = Signal()
+# Before a password reset email is queued. Arguments: request, email (normalized), user (or None:
+# no active account has the address, and nothing will be sent).
+pre_password_reset_request = Signal()
+# After a password reset email was queued. Arguments: request, email, user (or None).
+post_password_reset_request = Signal()
+# Before a password is reset through a valid link. Arguments: request, user.
+pre_password_reset = Signal()
+# After a password was reset and every refresh token of the user revoked. Arguments: request, user.
+post_password_reset = Signal()
+# Before an authenticated user's password is changed (the current one was right). Arguments: request, user.
+pre_password_change = Signal()
+# After a password was changed and every refresh token of the user revoked. Arguments: request, user.
+post_password_change = Signal()

@@ -1,0 +1,27 @@
+"""The routes of /api/auth/. `GATEHOUSE["ENABLED_ENDPOINTS"]` chooses which are served."""
+
+from django.urls import URLPattern, path
+
+from .conf import gatehouse_settings
+from .views import accounts, login, me, tokens
+
+app_name = "authn"
+
+ALL_URLPATTERNS: list[URLPattern] = [
+    path("options/", login.OptionsView.as_view(), name="options"),
+    path("login/<slug:scenario>/", login.LoginStepView.as_view(), name="login"),
+    path("token/refresh/", tokens.TokenRefreshView.as_view(), name="token-refresh"),
+    path("token/verify/", tokens.TokenVerifyView.as_view(), name="token-verify"),
+    path("logout/", tokens.LogoutView.as_view(), name="logout"),
+    path("logout/all/", tokens.LogoutAllView.as_view(), name="logout-all"),
+    path("me/", me.MeView.as_view(), name="me"),
+    path("register/", accounts.RegisterView.as_view(), name="register"),
+    path("register/activate/", accounts.ActivateView.as_view(), name="register-activate"),
+    path("register/resend/", accounts.ResendActivationView.as_view(), name="register-resend"),
+    path("password/reset/", accounts.PasswordResetView.as_view(), name="password-reset"),
+    path("password/reset/confirm/", accounts.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
+    path("password/validate/", accounts.PasswordValidateView.as_view(), name="password-validate"),
+    path("password/change/", accounts.PasswordChangeView.as_view(), name="password-change"),
+]
+
+urlpatterns = [pattern for pattern in ALL_URLPATTERNS if pattern.name in gatehouse_settings.ENABLED_ENDPOINTS]

@@ -1,0 +1,120 @@
+"""The token endpoints: refresh, verify, logout, and logout everywhere.
+
+The views are simplejwt's, with their work done by authn/tokens.py and their
+answers written by the configured transport; every token problem is a 401 with
+code `token_not_valid`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
+from rest_framework import status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as simplejwt_views
+from rest_framework_simplejwt.exceptions import TokenError
+
+from ..authentication import JWTAuthentication, authenticated_user
+from ..errors import TokenNotValid
+from ..serializers import RefreshTokenRequestSerializer, TokenPairSerializer, TokenVerifyRequestSerializer
+from ..signals import logged_out, logged_out_everywhere
+from ..tokens import blacklist_refresh_token, revoke_all_refresh_tokens, rotate_refresh_token
+from ..transports import get_transport
+
+# These views take no credentials, so the schema generator does not add their 401 itself.
+TOKEN_NOT_VALID_RESPONSE = OpenApiResponse(
+    ErrorResponse401Serializer, description="The token is invalid, expired, revoked or of the wrong type."
+)
+
+
+@contextmanager
+def token_errors_refused() -> Iterator[None]:
+    """Turn simplejwt's TokenError into the API's 401 `token_not_valid`."""
+    try:
+        yield
+    except TokenError as error:
+        raise TokenNotValid(str(error)) from error
+
+
+class TokenRefreshView(simplejwt_views.TokenRefreshView):
+    """Exchange a refresh token for a new access token and a new refresh token.
+
+    The refresh token presented is blacklisted: using it again is refused.
+    """
+
+    serializer_class = RefreshTokenRequestSerializer
+
+    @extend_schema(
+        request=RefreshTokenRequestSerializer,
+        responses={200: TokenPairSerializer, 401: TOKEN_NOT_VALID_RESPONSE},
+    )
+    def post(self, request: Request) -> Response:
+        transport = get_transport()
+        raw_refresh = transport.read_refresh_token(request)
+        with token_errors_refused():
+            pair = rotate_refresh_token(raw_refresh)
+        return transport.refresh_response(request, pair)
+
+
+class TokenVerifyView(simplejwt_views.TokenVerifyView):
+    """Say whether a token is a valid access token: 200 exactly when it would authenticate a request.
+
+    Unlike simplejwt's view, which checks only the signature and expiry, this one
+    refuses refresh tokens and tokens whose user is refused.
+    """
+
+    serializer_class = TokenVerifyRequestSerializer
+
+    @extend_schema(
+        request=TokenVerifyRequestSerializer,
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="The token is a valid access token: `{}`."),
+            401: TOKEN_NOT_VALID_RESPONSE,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenVerifyRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        JWTAuthentication().validate(serializer.validated_data["token"])
+        return Response({}, status=status.HTTP_200_OK)
+
+
+class LogoutView(simplejwt_views.TokenBlacklistView):
+    """End one session: blacklist its refresh token.
+
+    A forged, malformed or already blacklisted token is refused and changes nothing.
+    """
+
+    serializer_class = RefreshTokenRequestSerializer
+
+    @extend_schema(
+        request=RefreshTokenRequestSerializer,
+        responses={204: OpenApiResponse(description="Logged out."), 401: TOKEN_NOT_VALID_RESPONSE},
+    )
+    def post(self, request: Request) -> Response:
+        transport = get_transport()
+        raw_refresh = transport.read_refresh_token(request)
+        with token_errors_refused():
+            user = blacklist_refresh_token(raw_refresh)
+        logged_out.send(sender=type(self), request=request, user=user)
+        return transport.logout_response(request)
+
+
+class LogoutAllView(APIView):
+    """End every session of the authenticated user: all their refresh tokens are refused from now on."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Every session ended.")})
+    def post(self, request: Request) -> Response:
+        user = authenticated_user(request)
+        revoke_all_refresh_tokens(user)
+        logged_out_everywhere.send(sender=type(self), request=request, user=user)
+        return get_transport().logout_response(request)
