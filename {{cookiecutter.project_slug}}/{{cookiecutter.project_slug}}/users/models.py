@@ -38,6 +38,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Whether the user can sign in to the admin site."),
     )
+    # Tells an account that registered and has not used its activation link yet (inactive,
+    # waiting) from one that staff deactivated (inactive, not waiting): only the first can be
+    # activated by a link, so a deactivated user cannot switch their account back on.
+    activation_pending = models.BooleanField(
+        _("activation pending"),
+        default=False,
+        help_text=_("Registered and waiting for its activation link; only such an account can be activated by one."),
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()

@@ -1,0 +1,148 @@
+"""Which account endpoints a project serves, their methods, their OpenAPI description, and hostile bodies."""
+
+import pytest
+
+from {{ cookiecutter.project_slug }}.authn.conf import (
+    ALL_ENDPOINTS,
+    PASSWORD_ENDPOINTS,
+    REGISTRATION_ENDPOINTS,
+    gatehouse_settings,
+)
+
+from ..authn.conftest import reload_urls
+from ..factories import UserFactory
+from .account_helpers import requires_password_endpoints
+
+pytestmark = pytest.mark.django_db
+
+URLS = {
+    "register": "/api/auth/register/",
+    "register-activate": "/api/auth/register/activate/",
+    "register-resend": "/api/auth/register/resend/",
+    "password-reset": "/api/auth/password/reset/",
+    "password-reset-confirm": "/api/auth/password/reset/confirm/",
+    "password-validate": "/api/auth/password/validate/",
+    "password-change": "/api/auth/password/change/",
+}
+# method -> (request component, answer status) for every endpoint.
+SCHEMA_CONTRACT = {
+    "register": ("Register", "201"),
+    "register-activate": ("Link", "200"),
+    "register-resend": ("EmailRequest", "200"),
+    "password-reset": ("EmailRequest", "200"),
+    "password-reset-confirm": ("PasswordResetConfirm", "200"),
+    "password-validate": ("PasswordValidate", "200"),
+    "password-change": ("PasswordChange", "200"),
+}
+
+
+@pytest.fixture
+def routed(settings):
+    """Route exactly the given endpoints for the rest of the test."""
+    original = settings.GATEHOUSE
+
+    def route(names):
+        settings.GATEHOUSE = {**original, "ENABLED_ENDPOINTS": list(names)}
+        reload_urls()
+
+    yield route
+    settings.GATEHOUSE = original
+    reload_urls()
+
+
+def test_every_account_endpoint_has_a_url_name_in_all_endpoints():
+    assert set(URLS) == set(REGISTRATION_ENDPOINTS) | set(PASSWORD_ENDPOINTS)
+    assert set(URLS) <= set(ALL_ENDPOINTS)
+
+
+def test_this_project_serves_registration_only_if_it_was_generated_with_it(api_client):
+    served = set(gatehouse_settings.ENABLED_ENDPOINTS)
+    holds_passwords = "{{ cookiecutter.auth_role }}" != "client_service"
+    registration = holds_passwords and "{{ cookiecutter.use_registration }}" == "y"
+    assert (set(REGISTRATION_ENDPOINTS) <= served) is registration
+    assert set(REGISTRATION_ENDPOINTS).isdisjoint(served) is not registration
+    assert (set(PASSWORD_ENDPOINTS) <= served) is holds_passwords
+    for name in REGISTRATION_ENDPOINTS:
+        assert (api_client.post(URLS[name], {}, format="json").status_code != 404) is registration, name
+
+
+@pytest.mark.parametrize("name", list(URLS))
+def test_a_disabled_account_endpoint_is_not_routed(name, api_client, routed):
+    routed([endpoint for endpoint in ALL_ENDPOINTS if endpoint != name])
+    response = api_client.post(URLS[name], {}, format="json")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
+@requires_password_endpoints
+@pytest.mark.parametrize("name", list(URLS))
+def test_account_endpoints_answer_get_with_405(name, api_client, routed, issue_tokens):
+    routed(ALL_ENDPOINTS)
+    # password/change/ authenticates first, as every endpoint that needs a user does.
+    headers = (
+        {"HTTP_AUTHORIZATION": f"Bearer {issue_tokens(UserFactory()).access}"} if name == "password-change" else {}
+    )
+    response = api_client.get(URLS[name], **headers)
+    assert response.status_code == 405
+    assert response.json()["errors"][0]["code"] == "method_not_allowed"
+
+
+@requires_password_endpoints
+@pytest.mark.parametrize("name", list(URLS))
+def test_the_schema_describes_the_request_and_answer_of_every_account_endpoint(name, api_client, routed):
+    routed(ALL_ENDPOINTS)
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"][URLS[name]]["post"]
+    request, status = SCHEMA_CONTRACT[name]
+    request_ref = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert request_ref == {"$ref": f"#/components/schemas/{request}"}
+    assert status in operation["responses"]
+    assert "400" in operation["responses"], f"{name} must document its 400"
+    assert set(operation) >= {"description"}
+    assert "get" not in schema["paths"][URLS[name]]
+
+
+@requires_password_endpoints
+def test_the_schema_marks_password_change_as_authenticated(api_client, routed):
+    routed(ALL_ENDPOINTS)
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"][URLS["password-change"]]["post"]
+    assert "401" in operation["responses"]
+    assert operation.get("security"), "password/change/ needs a Bearer token"
+
+
+HOSTILE_BODIES = [
+    b"",
+    b"not json",
+    b"[]",
+    b'"a string"',
+    b"null",
+    b'{"email": {"$ne": null}, "password": ["a", "b"], "uid": 1e309, "token": -1}',
+    b'{"email": "a@b.c", "email": "d@e.f"}',
+    b"[" * 10_000 + b"]" * 10_000,
+    b'{"password": "\\ud800", "email": "\\udfff@example.com", "uid": "\\u0000", "token": "\\ud800"}',
+    b"\xff\xfe{}",
+]
+
+
+@requires_password_endpoints
+@pytest.mark.parametrize("name", list(URLS))
+@pytest.mark.parametrize("body", HOSTILE_BODIES, ids=range(len(HOSTILE_BODIES)))
+def test_hostile_bodies_get_a_json_4xx_never_a_500(name, body, accounts, routed, issue_tokens):
+    routed(ALL_ENDPOINTS)
+    headers = {}
+    if name == "password-change":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {issue_tokens(UserFactory()).access}"
+    with accounts.capture_on_commit_callbacks(execute=True):
+        response = accounts.client.post(URLS[name], body, content_type="application/json", **headers)
+    assert 400 <= response.status_code < 500, (response.status_code, response.content[:200])
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) == {"type", "errors"}
+
+
+@requires_password_endpoints
+@pytest.mark.parametrize("name", ["register", "register-resend", "password-reset"])
+def test_a_form_body_is_refused_with_415(name, api_client, routed):
+    routed(ALL_ENDPOINTS)
+    response = api_client.post(URLS[name], {"email": "bob@example.com", "password": "sturdy lantern orchard"})
+    assert response.status_code == 415
