@@ -36,7 +36,7 @@ ALL_ENDPOINTS = (
 DEFAULTS: dict[str, Any] = {
     # Scenario classes offered by `GET options/`, in order (dotted paths).
     "LOGIN_SCENARIOS": [],
-    # How long a login flow lives between two steps (cache TTL and signed max_age).
+    # How long a login flow lives from its first step to its last (cache TTL and signed max_age).
     "FLOW_TTL": timedelta(minutes=10),
     # Wrong answers a flow tolerates before it is burnt.
     "FLOW_MAX_FAILED_ATTEMPTS": 5,
