@@ -1,0 +1,41 @@
+"""Authenticating requests with the auth service's access tokens, verified here.
+
+The token is verified by the project's token backend, whose JWKS client
+(GATEHOUSE["JWKS_CLIENT"], remote/jwks.py) finds the auth service's key by `kid`: the
+signature, the pinned algorithm, `exp` (with SIMPLE_JWT["LEEWAY"]), `iss` and `aud` are
+checked with no request to the auth service. `request.user` is the local copy of the
+user, created or updated from the token's claims.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import Token
+
+from ..authn.authentication import JWTAuthentication, JWTAuthenticationScheme
+from ..authn.errors import TokenNotValid
+from .users import user_from_claims
+
+
+class RemoteJWTAuthentication(JWTAuthentication):
+    """The project's JWT authentication, whose user is the local copy made from the token's claims.
+
+    A copy deactivated here (is_active=False in this service's admin) is refused,
+    whatever the auth service says.
+    """
+
+    def get_user(self, validated_token: Token) -> Any:
+        if api_settings.USER_ID_CLAIM not in validated_token:
+            raise TokenNotValid("Token contained no recognizable user identification")
+        user = user_from_claims(validated_token.payload)
+        if not api_settings.USER_AUTHENTICATION_RULE(user):
+            raise TokenNotValid("The token's user is inactive here.")
+        return user
+
+
+class RemoteJWTAuthenticationScheme(JWTAuthenticationScheme):
+    """Describe RemoteJWTAuthentication in the OpenAPI schema as the project's JWT authentication."""
+
+    target_class = RemoteJWTAuthentication

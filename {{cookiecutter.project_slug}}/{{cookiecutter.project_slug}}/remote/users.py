@@ -1,0 +1,93 @@
+"""The local copy of an auth-service user, created and kept up to date from access-token claims.
+
+The copy has the auth service's user id as its primary key, so that rows here and
+there name the same person by the same UUID. It is written only when the claims
+differ from what it holds: a request whose token says nothing new costs one read.
+Passwords never reach this service: a copy's password is unusable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from rest_framework_simplejwt.settings import api_settings
+
+from ..authn.claims import USER_COPY_CLAIMS
+from ..authn.conf import gatehouse_settings
+from ..authn.errors import TokenNotValid
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+logger = logging.getLogger(__name__)
+
+# The type each copied claim must have; a claim of another type is ignored.
+CLAIM_TYPES: dict[str, type] = {
+    "email": str,
+    "first_name": str,
+    "last_name": str,
+    "is_staff": bool,
+    "is_superuser": bool,
+}
+
+
+def map_user_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
+    """The default GATEHOUSE["REMOTE_USER_CLAIMS_MAPPER"]: user field values from the auth service's claims.
+
+    A project that adds claims (GATEHOUSE["EXTRA_ACCESS_CLAIMS"] on the auth service)
+    names its own function, which may call this one and add its fields.
+    """
+    return {
+        claim: claims[claim]
+        for claim in USER_COPY_CLAIMS
+        if claim in claims and isinstance(claims[claim], CLAIM_TYPES[claim])
+    }
+
+
+def user_from_claims(claims: Mapping[str, Any]) -> AbstractBaseUser:
+    """The local copy of the claims' user, created or updated to match them.
+
+    Raises TokenNotValid when the user id is not one, or when another local row
+    already has the claimed email (a copy of a user the auth service has deleted).
+    """
+    user_model = get_user_model()
+    try:
+        # The id as the model holds it (a UUID), so that a new copy's pk matches a loaded one's.
+        user_id = user_model._meta.get_field(api_settings.USER_ID_FIELD).to_python(
+            claims.get(api_settings.USER_ID_CLAIM)
+        )
+    except (ValueError, ValidationError) as error:
+        raise TokenNotValid("The token's user id is not valid.") from error
+    if user_id is None:
+        raise TokenNotValid("Token contained no recognizable user identification")
+    fields = gatehouse_settings.REMOTE_USER_CLAIMS_MAPPER(claims)
+    user = user_model.objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
+    if user is None:
+        return create_copy(user_model, user_id, fields)
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    if changed:
+        for name in changed:
+            setattr(user, name, fields[name])
+        user.save(update_fields=changed)
+    return user
+
+
+def create_copy(user_model: type[AbstractBaseUser], user_id: Any, fields: dict[str, Any]) -> AbstractBaseUser:
+    """A new local copy, or the one a concurrent request has just created."""
+    user = user_model(**{api_settings.USER_ID_FIELD: user_id}, **fields)
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save(force_insert=True)
+    except IntegrityError as error:
+        existing = user_model.objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
+        if existing is not None:
+            return existing
+        logger.warning("A local user already has the email of the auth service's user %s.", user_id)
+        raise TokenNotValid("This account cannot be used here; contact the administrators.") from error
+    return user
