@@ -1,0 +1,161 @@
+"""Two web processes behind one Redis: login flows and lockouts hold across processes.
+
+One render of the default answers is served by two gunicorn processes (one worker
+each, on two free loopback ports), configured as a deployment without a broker would
+be: REDIS_URL set (the shared cache that holds flows, codes and lockout counters),
+CELERY_BROKER_URL unset (tasks run inline in the web process), and email to an SMTP
+sink inside this process. A flow started on one process is finished on the other, and
+wrong answers sent to both add up to one lockout.
+
+Redis must listen on 127.0.0.1:6379; the tests use database 13 (test_email_delivery.py uses 9 and 10, test_production_e2e.py 11 and 12).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.deployment import Deployment, post, stop, wait_until_serving
+from harness.processes import clean_environment, describe, run
+from harness.rendering import render
+from harness.services import REDIS
+from harness.smtp_sink import SmtpSink, free_loopback_port
+from harness.venvs import virtualenv_for
+
+pytestmark = pytest.mark.xdist_group("two-processes")
+
+CACHE_URL = "redis://127.0.0.1:6379/13"
+PASSWORD = "sturdy lantern orchard"
+# GATEHOUSE's defaults, which the render keeps: ten wrong answers lock an account.
+ACCOUNT_THRESHOLD = 10
+CODE = re.compile(r"\b[0-9]{6}\b")
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path) -> Iterator[Deployment]:
+    """The default answers rendered and migrated, sharing Redis database 13, emailing an SMTP sink."""
+    REDIS.require()
+    path = render({}, tmp_path_factory.mktemp("two-processes"), cookiecutter_config)
+    bin_dir = virtualenv_for(path)
+    logs = tmp_path_factory.mktemp("two-processes-logs")
+    with SmtpSink() as sink:
+        environment = clean_environment(
+            DJANGO_SETTINGS_MODULE="config.settings.local",
+            DJANGO_DEBUG="false",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DATABASE_URL=f"sqlite:///{path / 'shared.sqlite3'}",
+            REDIS_URL=CACHE_URL,
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(sink.port),
+            EMAIL_USE_TLS="false",
+        )
+        deployment = Deployment(path, bin_dir, environment, sink, logs)
+        # Counters and flows a crashed earlier run left behind would skew this run's counts.
+        result = run(
+            [bin_dir / "python", "-c", f"import redis; redis.Redis.from_url({CACHE_URL!r}).flushdb()"],
+            cwd=path,
+            environment=environment,
+        )
+        assert result.returncode == 0, describe(result)
+        deployment.manage("migrate", "--noinput")
+        yield deployment
+
+
+def serve_one_worker(deployment: Deployment, name: str) -> tuple[str, subprocess.Popen]:
+    """gunicorn with a single worker on a free loopback port: one process, one cache client."""
+    port = free_loopback_port()
+    command = [deployment.bin / "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    process = deployment.start(name, command)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base_url, process, deployment, name)
+    except BaseException:
+        stop(process)
+        raise
+    return base_url, process
+
+
+@pytest.fixture(scope="module")
+def servers(deployment: Deployment) -> Iterator[tuple[str, str]]:
+    """The base URLs of two web processes serving the same deployment."""
+    first_url, first = serve_one_worker(deployment, "web-a")
+    try:
+        second_url, second = serve_one_worker(deployment, "web-b")
+    except BaseException:
+        stop(first)
+        raise
+    yield first_url, second_url
+    stop(second)
+    stop(first)
+
+
+def create_user(deployment: Deployment, email: str) -> None:
+    deployment.shell(
+        "from django.contrib.auth import get_user_model; "
+        f"u = get_user_model().objects.create_user(email={email!r}, password={PASSWORD!r}); "
+        "u.is_active = True; u.activation_pending = False; u.save(); print(u.pk)"
+    )
+
+
+def emailed_code(deployment: Deployment, email: str, count: int) -> str:
+    """The code in the `count`th email to `email` (waiting at most 30 seconds for it)."""
+    message = deployment.sink.wait_for(email, count=count, timeout=30)[count - 1]
+    codes = CODE.findall(message.text)
+    assert len(codes) == 1, f"expected one code in:\n{message.text}"
+    return codes[0]
+
+
+def test_an_email_code_requested_on_one_process_is_verified_on_the_other(servers, deployment: Deployment):
+    first, second = servers
+    create_user(deployment, "ada@example.com")
+    started = post(first, "/api/auth/login/email-code/", {"email": "ada@example.com"})
+    assert started.status == 200, (started, deployment.log("web-a"))
+    code = emailed_code(deployment, "ada@example.com", 1)
+    finished = post(second, "/api/auth/login/email-code/", {"flow": started.body["flow"], "code": code})
+    assert finished.status == 200, (finished, deployment.log("web-b"))
+    assert finished.body["status"] == "complete"
+
+    # The refresh token's family is shared too: rotated on one process, its replay on the other ends it.
+    rotated = post(first, "/api/auth/token/refresh/", {"refresh": finished.body["refresh"]})
+    assert rotated.status == 200, rotated
+    assert post(second, "/api/auth/token/refresh/", {"refresh": finished.body["refresh"]}).status == 401
+    assert post(first, "/api/auth/token/refresh/", {"refresh": rotated.body["refresh"]}).status == 401
+
+
+def test_password_then_code_with_each_step_on_another_process(servers, deployment: Deployment):
+    first, second = servers
+    create_user(deployment, "grace@example.com")
+    credentials = {"email": "grace@example.com", "password": PASSWORD}
+    started = post(second, "/api/auth/login/password-and-email-code/", credentials)
+    assert (started.status, started.body["next_step"]) == (200, "verify"), started
+    code = emailed_code(deployment, "grace@example.com", 1)
+    finished = post(first, "/api/auth/login/password-and-email-code/", {"flow": started.body["flow"], "code": code})
+    assert (finished.status, finished.body["status"]) == (200, "complete"), finished
+
+
+def test_failures_split_between_the_processes_add_up_to_one_lockout(servers, deployment: Deployment):
+    first, second = servers
+    create_user(deployment, "locked@example.com")
+    for attempt in range(ACCOUNT_THRESHOLD):
+        server = (first, second)[attempt % 2]
+        wrong = post(server, "/api/auth/login/password/", {"email": "locked@example.com", "password": "wrong guess"})
+        assert wrong.status == 401, wrong
+    for server in (first, second):
+        locked = post(server, "/api/auth/login/password/", {"email": "locked@example.com", "password": PASSWORD})
+        assert locked.status == 429, (locked, "the right password during a lockout is refused on both processes")
+        assert locked.body["errors"][0]["code"] == "locked_out"
+    # The header is checked on a raw answer: urllib's error keeps it.
+    request = urllib.request.Request(
+        f"{first}/api/auth/login/password/",
+        data=b'{"email": "locked@example.com", "password": "x"}',
+        headers={"Content-Type": "application/json"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30)
+    assert 0 < int(refused.value.headers["Retry-After"]) <= 15 * 60
