@@ -42,3 +42,5 @@ POSTGRESQL = Service(
     5432,
     "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
 )
+REDIS = Service("Redis", "127.0.0.1", 6379, "redis-server --daemonize yes")
+RABBITMQ = Service("RabbitMQ", "127.0.0.1", 5672, "rabbitmq-server -detached")

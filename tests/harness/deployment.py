@@ -1,0 +1,151 @@
+"""Run a rendered project as a deployment does: long-lived processes (gunicorn, a Celery worker) in
+process groups of their own, driven over HTTP, their emails caught by an SMTP sink.
+
+Shared by the tests that run real servers (test_email_delivery.py, test_production_e2e.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from .processes import describe, run, tail
+from .smtp_sink import SmtpSink
+
+START_TIMEOUT_SECONDS = 60
+STOP_TIMEOUT_SECONDS = 15
+REQUEST_TIMEOUT_SECONDS = 30
+# The servers are on loopback: a proxy configured in the developer's environment must not be asked.
+NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@dataclass
+class Answer:
+    """An HTTP answer: status, decoded JSON body (None when empty), and how long it took."""
+
+    status: int
+    body: Any
+    seconds: float
+
+
+@dataclass
+class Deployment:
+    """A rendered project with its venv, its environment, and the SMTP sink its emails go to."""
+
+    path: Path
+    bin: Path
+    environment: dict[str, str]
+    sink: SmtpSink
+    logs: Path
+
+    def manage(self, *arguments: str, environment: dict[str, str] | None = None) -> str:
+        """Run `manage.py` with the deployment's environment; its output, or a failure that shows it."""
+        result = run(
+            [self.bin / "python", "manage.py", *arguments], cwd=self.path, environment=environment or self.environment
+        )
+        assert result.returncode == 0, describe(result)
+        return result.stdout
+
+    def shell(self, code: str) -> str:
+        """The last line `code` prints when run by `manage.py shell` (for what the API does not show)."""
+        return self.manage("shell", "--no-imports", "-c", code).strip().splitlines()[-1]
+
+    def start(self, name: str, command: list[str | Path], **overrides: str) -> subprocess.Popen:
+        """Start `command` in its own process group (so stop() reaches its children), logging to a file."""
+        log = (self.logs / f"{name}.log").open("a")
+        return subprocess.Popen(
+            [str(part) for part in command],
+            cwd=self.path,
+            env={**self.environment, **overrides},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def slug(self) -> str:
+        """The project's package name (the render's folder is named after it)."""
+        return self.path.name
+
+    def log(self, name: str) -> str:
+        """The end of what process `name` wrote, for a failure message."""
+        path = self.logs / f"{name}.log"
+        return tail(path.read_text()) if path.exists() else ""
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a process started by Deployment.start and every child it has, however it is doing."""
+    for stop_signal in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, stop_signal)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def call(
+    base_url: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = REQUEST_TIMEOUT_SECONDS,
+) -> Answer:
+    """Send `body` (JSON, if any) to the server; the answer whatever its status."""
+    request = urllib.request.Request(
+        f"{base_url}{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+        method=method,
+    )
+    started = time.monotonic()
+    try:
+        with NO_PROXY_OPENER.open(request, timeout=timeout) as response:
+            status, content = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, content = error.code, error.read()
+    return Answer(status, json.loads(content) if content else None, time.monotonic() - started)
+
+
+def post(base_url: str, path: str, body: dict[str, Any], timeout: float = REQUEST_TIMEOUT_SECONDS) -> Answer:
+    """POST `body` as JSON to the server; the answer whatever its status."""
+    return call(base_url, "POST", path, body, timeout=timeout)
+
+
+def wait_until_serving(base_url: str, process: subprocess.Popen, deployment: Deployment, name: str) -> None:
+    """Return once the server answers /health/; fail if it dies or takes too long."""
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited with code {process.returncode}:\n{deployment.log(name)}")
+        try:
+            with NO_PROXY_OPENER.open(f"{base_url}/health/", timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    pytest.fail(f"{name} did not answer within {START_TIMEOUT_SECONDS}s:\n{deployment.log(name)}")
+
+
+def link_query(message_text: str, link_prefix: str) -> dict[str, str]:
+    """`uid` and `token` of the one link in an email's text that starts with `link_prefix` (its URL up to `?`)."""
+    links = [word for word in message_text.split() if word.startswith(f"{link_prefix}?")]
+    assert len(links) == 1, f"expected one link to {link_prefix} in:\n{message_text}"
+    query = parse_qs(urlsplit(links[0]).query)
+    return {"uid": query["uid"][0], "token": query["token"][0]}
