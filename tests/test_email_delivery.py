@@ -12,144 +12,33 @@ Redis must listen on 127.0.0.1:6379; the tests use databases 9 (broker) and 10 (
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from harness.processes import clean_environment, describe, run, tail
+from harness.deployment import Answer, Deployment, link_query, post, stop, wait_until_serving
+from harness.processes import clean_environment, describe, run
 from harness.rendering import render
-from harness.services import Service
+from harness.services import REDIS
 from harness.smtp_sink import SmtpSink, free_loopback_port
 from harness.venvs import virtualenv_for
 
 # Everything here shares one render, its venv and its processes: one pytest-xdist worker.
 pytestmark = pytest.mark.xdist_group("email-delivery")
 
-REDIS = Service("Redis", "127.0.0.1", 6379, "redis-server --daemonize yes")
 BROKER_URL = "redis://127.0.0.1:6379/9"
 CACHE_URL = "redis://127.0.0.1:6379/10"
 FRONTEND_URL = "https://frontend.example.org"
 PASSWORD = "sturdy lantern orchard"
 NEW_PASSWORD = "brand new sturdy lantern"
-START_TIMEOUT_SECONDS = 60
-STOP_TIMEOUT_SECONDS = 15
-NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-@dataclass
-class Answer:
-    """An HTTP answer: status, decoded JSON body (None when empty), and how long it took."""
-
-    status: int
-    body: Any
-    seconds: float
-
-
-@dataclass
-class Deployment:
-    """A rendered project with its venv, its environment, and the SMTP sink its emails go to."""
-
-    path: Path
-    bin: Path
-    environment: dict[str, str]
-    sink: SmtpSink
-    logs: Path
-
-    def manage(self, *arguments: str, environment: dict[str, str] | None = None) -> str:
-        """Run `manage.py` with the deployment's environment; its output, or a failure that shows it."""
-        result = run(
-            [self.bin / "python", "manage.py", *arguments], cwd=self.path, environment=environment or self.environment
-        )
-        assert result.returncode == 0, describe(result)
-        return result.stdout
-
-    def shell(self, code: str) -> str:
-        """The last line `code` prints when run by `manage.py shell` (for what the API does not show)."""
-        return self.manage("shell", "--no-imports", "-c", code).strip().splitlines()[-1]
-
-    def start(self, name: str, command: list[str | Path], **overrides: str) -> subprocess.Popen:
-        """Start `command` in its own process group (so stop() reaches its children), logging to a file."""
-        log = (self.logs / f"{name}.log").open("a")
-        return subprocess.Popen(
-            [str(part) for part in command],
-            cwd=self.path,
-            env={**self.environment, **overrides},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    @property
-    def slug(self) -> str:
-        """The project's package name (the render's folder is named after it)."""
-        return self.path.name
-
-    def log(self, name: str) -> str:
-        path = self.logs / f"{name}.log"
-        return tail(path.read_text()) if path.exists() else ""
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a process started by Deployment.start and every child it has, however it is doing."""
-    for stop_signal in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, stop_signal)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def post(base_url: str, path: str, body: dict[str, Any], timeout: float = 30) -> Answer:
-    """POST `body` as JSON to the server; the answer whatever its status."""
-    request = urllib.request.Request(
-        f"{base_url}{path}", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-    )
-    started = time.monotonic()
-    try:
-        with NO_PROXY_OPENER.open(request, timeout=timeout) as response:
-            status, content = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, content = error.code, error.read()
-    return Answer(status, json.loads(content) if content else None, time.monotonic() - started)
-
-
-def wait_until_serving(base_url: str, process: subprocess.Popen, deployment: Deployment, name: str) -> None:
-    """Return once the server answers /health/; fail if it dies or takes too long."""
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{name} exited with code {process.returncode}:\n{deployment.log(name)}")
-        try:
-            with NO_PROXY_OPENER.open(f"{base_url}/health/", timeout=5):
-                return
-        except urllib.error.HTTPError:
-            return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    pytest.fail(f"{name} did not answer within {START_TIMEOUT_SECONDS}s:\n{deployment.log(name)}")
 
 
 def link_params(message_text: str, path: str) -> dict[str, str]:
     """`uid` and `token` of the link to FRONTEND_URL + `path` in an email's text."""
-    links = [word for word in message_text.split() if word.startswith(f"{FRONTEND_URL}{path}?")]
-    assert len(links) == 1, f"expected one link to {FRONTEND_URL}{path} in:\n{message_text}"
-    query = parse_qs(urlsplit(links[0]).query)
-    return {"uid": query["uid"][0], "token": query["token"][0]}
+    return link_query(message_text, f"{FRONTEND_URL}{path}")
 
 
 @pytest.fixture(scope="module")

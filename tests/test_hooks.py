@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from harness.dotenv import pem_from_env_value, read_env_file
 from harness.rendering import run_cookiecutter
@@ -124,12 +124,9 @@ def test_client_service_env_file_holds_no_signing_key(render_answers):
     assert not signing_variables, f"A client service only verifies tokens; its .env must not hold {signing_variables}"
 
 
-def test_client_service_env_file_holds_a_public_key_to_verify_tokens_with(render_answers):
+def test_client_service_env_file_points_at_a_local_auth_service(render_answers):
     variables = read_env_file(render_answers(auth_role="client_service", signing_algorithm="EdDSA") / ".env")
-    assert "JWT_PUBLIC_KEYS" in variables, (
-        "A client service needs JWT_PUBLIC_KEYS (a placeholder until it is given the auth service's)"
+    assert variables.get("AUTH_SERVICE_URL") == "http://127.0.0.1:8001", (
+        "A client service reads its keys from the auth service's JWKS: .env must name a local auth service"
     )
-    key = load_pem_public_key(pem_from_env_value(variables["JWT_PUBLIC_KEYS"]))
-    assert isinstance(key, ed25519.Ed25519PublicKey), (
-        f"An EdDSA client needs an Ed25519 public key, .env holds a {type(key).__name__}"
-    )
+    assert "JWT_PUBLIC_KEYS" not in variables, "A client service holds no key of its own, not even a public one"

@@ -85,9 +85,10 @@ def project_bin(project: RenderedProject) -> Path:
 def production_environment(project: RenderedProject) -> dict[str, str]:
     """What a production deployment of the render sets: the signing keys the render's `.env` holds,
     overridden by production values for everything the production settings require."""
-    fallbacks = {}
+    role_values = {}
     if project.answers["auth_role"] == "client_service":
-        fallbacks["AUTH_SERVICE_URL"] = "http://127.0.0.1:8001"
+        # Not from .env (a local http:// one): production refuses plain HTTP to the auth service.
+        role_values["AUTH_SERVICE_URL"] = "https://auth.example.com"
     required = {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_READ_DOT_ENV_FILE": "false",
@@ -97,7 +98,7 @@ def production_environment(project: RenderedProject) -> dict[str, str]:
         "EMAIL_HOST": "127.0.0.1",
         "CELERY_BROKER_URL": BROKER_URLS[project.answers["task_broker"]],
     }
-    return clean_environment(**{**fallbacks, **read_env_file(project.path / ".env"), **required})
+    return clean_environment(**{**read_env_file(project.path / ".env"), **role_values, **required})
 
 
 def test_every_choice_of_every_prompt_is_rendered():

@@ -18,6 +18,8 @@ from pathlib import Path
 AUTH_ROLE = "{{ cookiecutter.auth_role }}"
 SIGNING_ALGORITHM = "{{ cookiecutter.signing_algorithm }}"
 RSA_KEY_BITS = 3072
+# Where a developer runs the auth service beside this one: `manage.py runserver 8001` there.
+LOCAL_AUTH_SERVICE_URL = "http://127.0.0.1:8001"
 
 
 def generate_private_key_pem(algorithm: str) -> str:
@@ -48,28 +50,6 @@ def _generate_private_key_pem_with_openssl(algorithm: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603 (fixed arguments)
 
 
-def public_key_pem(private_key_pem: str) -> str:
-    """Return the PEM public half of a PEM private key."""
-    try:
-        from cryptography.hazmat.primitives import serialization
-    except ImportError:
-        return _public_key_pem_with_openssl(private_key_pem)
-    private_key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
-    return (
-        private_key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-
-
-def _public_key_pem_with_openssl(private_key_pem: str) -> str:
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        sys.exit("Cannot derive a public key: install the 'cryptography' package or the 'openssl' command.")
-    command = [openssl, "pkey", "-pubout"]
-    return subprocess.run(command, input=private_key_pem, check=True, capture_output=True, text=True).stdout  # noqa: S603 (fixed arguments)
-
-
 def escape_newlines(pem: str) -> str:
     """A PEM block as one quoted .env value: the settings read it back with its newlines."""
     return '"' + pem.strip().replace("\n", "\\n") + '"'
@@ -81,10 +61,9 @@ def env_file_lines(auth_role: str, algorithm: str) -> list[str]:
         f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
     ]
     if auth_role == "client_service":
-        # A client service verifies tokens with the auth service's public keys and holds no signing key.
-        # Until it is given them, a public key whose private half is thrown away lets it start.
-        lines.append("# Replace with the auth service's public key(s): this placeholder verifies no token.")
-        lines.append(f"JWT_PUBLIC_KEYS={escape_newlines(public_key_pem(generate_private_key_pem(algorithm)))}")
+        # A client service holds no key: it verifies tokens with the keys the auth service publishes.
+        lines.append("# The auth service (an auth_service project); its JWKS, logins and refreshes are read there.")
+        lines.append(f"AUTH_SERVICE_URL={LOCAL_AUTH_SERVICE_URL}")
         return lines
     if algorithm == "HS256":
         # Separate from DJANGO_SECRET_KEY, so that leaking one does not let anybody mint tokens.

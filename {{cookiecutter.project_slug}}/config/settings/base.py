@@ -8,6 +8,9 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+{%- if cookiecutter.token_transport == "both" %}
+from corsheaders.defaults import default_headers
+{%- endif %}
 from pythonjsonlogger.core import RESERVED_ATTRS
 {%- if cookiecutter.auth_role != "client_service" and cookiecutter.use_registration == "n" %}
 
@@ -100,6 +103,9 @@ LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.api",
     "{{ cookiecutter.project_slug }}.users",
     "{{ cookiecutter.project_slug }}.authn",
+    {%- if cookiecutter.auth_role == "client_service" %}
+    "{{ cookiecutter.project_slug }}.remote",
+    {%- endif %}
 ]
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -108,7 +114,12 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # ------------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/
 AUTH_USER_MODEL = "users.User"
+{%- if cookiecutter.auth_role == "client_service" %}
+# No passwords here: staff sign in to the admin with their auth service credentials.
+AUTHENTICATION_BACKENDS = ["{{ cookiecutter.project_slug }}.remote.backends.AuthServiceBackend"]
+{%- else %}
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+{%- endif %}
 
 # PASSWORDS
 # ------------------------------------------------------------------------------
@@ -290,6 +301,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "{{ cookiecutter.project_slug }}.authn.tasks.purge_outbox",
         "schedule": crontab(hour=3, minute=45),
     },
+    # The audit log keeps GATEHOUSE["AUDIT_LOG_RETENTION"]; refresh-token families end by themselves.
+    "purge-audit-log": {
+        "task": "{{ cookiecutter.project_slug }}.authn.tasks.purge_audit_log",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    "purge-refresh-families": {
+        "task": "{{ cookiecutter.project_slug }}.authn.tasks.purge_refresh_families",
+        "schedule": crontab(hour=4, minute=15),
+    },
 }
 # Web requests publish email tasks: when the broker is down, publishing must fail within
 # seconds (the email waits in the outbox), never hang the request.
@@ -300,7 +320,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 # ------------------------------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
+    {%- if cookiecutter.auth_role == "client_service" %}
+    # Tokens of the auth service, verified here against its JWKS; the user is the local copy.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "{{ cookiecutter.project_slug }}.remote.authentication.RemoteJWTAuthentication",
+    ],
+    {%- else %}
     "DEFAULT_AUTHENTICATION_CLASSES": ["{{ cookiecutter.project_slug }}.authn.authentication.JWTAuthentication"],
+    {%- endif %}
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
         "{{ cookiecutter.project_slug }}.api.parsers.StrictJSONParser",
@@ -332,9 +359,21 @@ GATEHOUSE = {
         "{{ cookiecutter.project_slug }}.authn.scenarios.PasswordAndEmailCodeScenario",
         {%- endif %}
     ],
+    # Where tokens travel (the token_transport answer); authn/transports.py has the three transports.
+    {%- if cookiecutter.token_transport == "cookie" %}
+    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.CookieTransport",
+    {%- elif cookiecutter.token_transport == "both" %}
+    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.HeaderOrCookieTransport",
+    {%- else %}
+    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.HeaderTransport",
+    {%- endif %}
+    # Proxies in front that append to X-Forwarded-For: the lockouts' client address is that many
+    # entries from the right. Behind a proxy, leaving it 0 counts every client as the proxy.
+    "TRUSTED_PROXY_COUNT": env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0),
     {%- if cookiecutter.auth_role == "client_service" %}
     # A client service verifies tokens and serves its users' accounts; the auth service logs them in.
-    "ENABLED_ENDPOINTS": ["token-verify", "me"],
+    # (csrf/ is served only when tokens may travel in cookies.)
+    "ENABLED_ENDPOINTS": ["token-verify", "me", "csrf"],
     {%- elif cookiecutter.use_registration == "n" %}
     # No self-service registration: staff create accounts; register/ and its activation are not routed.
     "ENABLED_ENDPOINTS": [name for name in ALL_ENDPOINTS if name not in REGISTRATION_ENDPOINTS],
@@ -372,7 +411,17 @@ SIMPLE_JWT = {
 # django-cors-headers: https://github.com/adamchainz/django-cors-headers#setup
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
-CORS_ALLOW_CREDENTIALS = {{ "True" if cookiecutter.token_transport != "header" else "False" }}
+{%- if cookiecutter.token_transport == "header" %}
+CORS_ALLOW_CREDENTIALS = False
+{%- else %}
+# Browsers send the auth cookies cross-origin only to origins allowed exactly above, never to "*".
+CORS_ALLOW_CREDENTIALS = True
+{%- endif %}
+{%- if cookiecutter.token_transport == "both" %}
+# `Prefer: token-transport=body` chooses where a login's tokens go (authn/transports.py).
+CORS_ALLOW_HEADERS = (*default_headers, "prefer")
+CORS_EXPOSE_HEADERS = ["Preference-Applied"]
+{%- endif %}
 
 # drf-spectacular: https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {

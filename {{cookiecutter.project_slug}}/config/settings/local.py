@@ -1,14 +1,14 @@
 """Settings for a developer's machine: the embedded default needs no server at all."""
-{%- if cookiecutter.auth_role == "client_service" %}
+{%- if cookiecutter.auth_role == "auth_service" %}
 
-from {{ cookiecutter.project_slug }}.authn.keys import split_public_keys_pem
-{%- elif cookiecutter.signing_algorithm != "HS256" %}
+from {{ cookiecutter.project_slug }}.authn.keys import public_key_pem, split_public_keys_pem
+{%- elif cookiecutter.auth_role == "standalone" and cookiecutter.signing_algorithm != "HS256" %}
 
 from {{ cookiecutter.project_slug }}.authn.keys import public_key_pem
 {%- endif %}
 
 from .base import *  # noqa: F403
-from .base import EMAIL_HOST, {% if cookiecutter.auth_role == "client_service" %}GATEHOUSE, {% endif %}LOGGING, REST_FRAMEWORK, SIMPLE_JWT, env
+from .base import EMAIL_HOST, {% if cookiecutter.auth_role != "standalone" or cookiecutter.use_dev_auto_login == "y" %}GATEHOUSE, {% endif %}LOGGING, REST_FRAMEWORK, {% if cookiecutter.auth_role != "client_service" %}SIMPLE_JWT, {% endif %}env
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -23,11 +23,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 # JSON WEB TOKENS
 # ------------------------------------------------------------------------------
 {%- if cookiecutter.auth_role == "client_service" %}
-# The auth service's PEM public key(s), newlines written as \n. The first verifies tokens; the
-# others are also accepted while the auth service rotates its key. This service signs nothing.
-JWT_PUBLIC_KEYS = split_public_keys_pem(env.str("JWT_PUBLIC_KEYS", multiline=True))
-SIMPLE_JWT["VERIFYING_KEY"] = JWT_PUBLIC_KEYS[0]
-GATEHOUSE["EXTRA_VERIFYING_KEYS"] = JWT_PUBLIC_KEYS[1:]
+# The auth service's base URL: tokens are verified with the keys of its JWKS, and logins are
+# proxied to it. This service holds no key at all. There is deliberately no built-in fallback.
+GATEHOUSE["AUTH_SERVICE_URL"] = env("AUTH_SERVICE_URL")
 {%- elif cookiecutter.signing_algorithm == "HS256" %}
 # Its own random value, never SECRET_KEY; there is deliberately no built-in fallback.
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY")
@@ -36,6 +34,13 @@ SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY")
 # There is deliberately no built-in fallback.
 SIMPLE_JWT["SIGNING_KEY"] = env.str("JWT_PRIVATE_KEY", multiline=True)
 SIMPLE_JWT["VERIFYING_KEY"] = public_key_pem(SIMPLE_JWT["SIGNING_KEY"])
+{%- if cookiecutter.auth_role == "auth_service" %}
+# More PEM public keys, published in the JWKS and accepted: the next key before it signs, or the
+# previous one until its tokens have expired (docs/remote-split.md, `manage.py jwt_keys`).
+GATEHOUSE["EXTRA_VERIFYING_KEYS"] = split_public_keys_pem(
+    env.str("JWT_PUBLIC_KEYS", multiline=True, default=""), required=False
+)
+{%- endif %}
 {%- endif %}
 
 # LOGGING
@@ -63,3 +68,16 @@ REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     *REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"],
     "rest_framework.renderers.BrowsableAPIRenderer",
 ]
+{%- if cookiecutter.use_dev_auto_login == "y" %}
+
+# DEV AUTO LOGIN
+# ------------------------------------------------------------------------------
+# With DEBUG on and DJANGO_DEV_AUTO_LOGIN_EMAIL set, a request without credentials acts as
+# that user, created on first use ({{ cookiecutter.project_slug }}/authn/dev_auto_login.py).
+# Only these settings turn it on: production's `check --deploy` refuses it (api.E004).
+GATEHOUSE["DEV_AUTO_LOGIN_EMAIL"] = env("DJANGO_DEV_AUTO_LOGIN_EMAIL", default="")
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+    "{{ cookiecutter.project_slug }}.authn.dev_auto_login.DevAutoLoginAuthentication",
+]
+{%- endif %}

@@ -1,11 +1,11 @@
 """Settings for the test suite: fast, isolated, and needing no running service."""
 {%- if cookiecutter.signing_algorithm != "HS256" %}
 
-from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem, public_key_pem
+from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem, key_id, public_key_pem
 {%- endif %}
 
 from .base import *  # noqa: F403
-from .base import SIMPLE_JWT, env
+from .base import {% if cookiecutter.auth_role == "client_service" %}GATEHOUSE{% else %}SIMPLE_JWT{% endif %}, env
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -23,9 +23,11 @@ SIMPLE_JWT["SIGNING_KEY"] = TEST_JWT_SIGNING_KEY
 # A key pair made afresh at every start, so no private key sits in the repository; 2048-bit
 # RSA keeps the start fast. The tests sign their own tokens with TEST_JWT_SIGNING_KEY too.
 TEST_JWT_SIGNING_KEY = generate_private_key_pem("{{ cookiecutter.signing_algorithm }}", rsa_key_bits=2048)
+TEST_JWT_KID = key_id(public_key_pem(TEST_JWT_SIGNING_KEY), "{{ cookiecutter.signing_algorithm }}")
 {%- if cookiecutter.auth_role == "client_service" %}
-# A client service holds only the auth service's public key; the tests play the auth service.
-SIMPLE_JWT["VERIFYING_KEY"] = public_key_pem(TEST_JWT_SIGNING_KEY)
+# A client service holds no key: it reads the auth service's JWKS. The tests play the auth
+# service, serving the test key's public half at this URL (tests/conftest.py).
+GATEHOUSE["AUTH_SERVICE_URL"] = "https://auth.test"
 {%- else %}
 SIMPLE_JWT["SIGNING_KEY"] = TEST_JWT_SIGNING_KEY
 SIMPLE_JWT["VERIFYING_KEY"] = public_key_pem(TEST_JWT_SIGNING_KEY)

@@ -50,16 +50,20 @@ def reload_urls() -> None:
 
 @pytest.fixture
 def sign_token() -> Callable[..., str]:
-    """Sign `payload` as this service's issuer would (the test key and algorithm), or with `key`/`algorithm`."""
+    """Sign `payload` as this service's issuer would (the test key and algorithm), or with `key`/`algorithm`.
+
+    With a key pair, the header names the test key's `kid` (as issued tokens do) unless `headers` says otherwise.
+    """
 
     def sign(
         payload: dict[str, Any], *, key: Any = None, algorithm: str | None = None, headers: dict | None = None
     ) -> str:
+        test_kid = getattr(settings, "TEST_JWT_KID", None)
         return jwt.encode(
             payload,
             settings.TEST_JWT_SIGNING_KEY if key is None else key,
             algorithm=algorithm or settings.SIMPLE_JWT["ALGORITHM"],
-            headers=headers,
+            headers={**({"kid": test_kid} if test_kid else {}), **(headers or {})},
         )
 
     return sign

@@ -134,12 +134,6 @@ def test_a_client_service_holding_a_signing_key_is_refused(simple_jwt, settings)
 
 
 @only_client
-def test_a_client_service_without_a_verifying_key_is_refused(simple_jwt):
-    simple_jwt(VERIFYING_KEY=None)
-    assert ids_of(checks.check_signing_keys()) == [checks.KEYS_NOT_USABLE]
-
-
-@only_client
-def test_an_extra_verifying_key_that_is_not_a_public_key_is_refused(gatehouse):
-    gatehouse(EXTRA_VERIFYING_KEYS=["-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n"])
+def test_a_client_service_without_a_jwks_client_is_refused(gatehouse):
+    gatehouse(JWKS_CLIENT=None)
     assert ids_of(checks.check_signing_keys()) == [checks.KEYS_NOT_USABLE]

@@ -19,6 +19,8 @@ from rest_framework_simplejwt.tokens import Token
 
 from .conf import gatehouse_settings
 from .errors import TokenNotValid
+from .tokens import check_token_version
+from .transports import get_transport
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -41,20 +43,28 @@ def token_error_detail(error: AuthenticationFailed) -> str:
 
 
 class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
-    """simplejwt's Bearer authentication, with the user taken from TOKEN_USER_SOURCE.
+    """simplejwt's Bearer authentication, also reading the access cookie, with the user taken from TOKEN_USER_SOURCE.
+
+    Where the access token comes from is the transport's choice (GATEHOUSE["TOKEN_TRANSPORT"]):
+    the `Authorization` header, the access cookie, or either. When a request has both, the
+    header decides and the cookie is ignored, so one request never mixes two identities. A
+    cookie authenticates an unsafe request only with a valid CSRF token (authn/csrf.py).
 
     Every failure is a TokenNotValid (401, code `token_not_valid`) in the API's
     error shape, never simplejwt's nested error dict.
     """
 
     def authenticate(self, request: Request) -> tuple[Any, Token] | None:
-        header = self.get_header(request)
-        if header is None:
-            return None
-        try:
-            raw_token = self.get_raw_token(header)
-        except AuthenticationFailed as error:
-            raise TokenNotValid(token_error_detail(error)) from error
+        transport = get_transport()
+        header = self.get_header(request) if transport.reads_bearer_header else None
+        if header is not None:
+            try:
+                raw_token = self.get_raw_token(header)
+            except AuthenticationFailed as error:
+                raise TokenNotValid(token_error_detail(error)) from error
+            # An Authorization header of another scheme belongs to another authentication class.
+            return None if raw_token is None else self.validate(raw_token)
+        raw_token = transport.read_access_cookie(request)
         if raw_token is None:
             return None
         return self.validate(raw_token)
@@ -63,6 +73,8 @@ class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
         """The user and validated access token that `raw_token` stands for; TokenNotValid otherwise."""
         try:
             validated_token = self.get_validated_token(raw_token)
+            # INSTANT_ACCESS_REVOCATION: one cache read; a revoked token is refused at once.
+            check_token_version(validated_token)
             return self.get_user(validated_token), validated_token
         except AuthenticationFailed as error:
             raise TokenNotValid(token_error_detail(error)) from error
@@ -93,6 +105,34 @@ def authenticated_user(request: Request) -> AbstractBaseUser:
 
 
 class JWTAuthenticationScheme(SimpleJWTScheme):
-    """Describe JWTAuthentication in the OpenAPI schema as simplejwt's Bearer scheme."""
+    """Describe JWTAuthentication in the OpenAPI schema: the Bearer scheme, the access cookie, or either."""
 
     target_class = JWTAuthentication
+    bearer_name = SimpleJWTScheme.name
+    cookie_name = "cookieAuth"
+
+    @property
+    def name(self) -> list[str]:  # type: ignore[override]
+        """The schemes the configured transport reads (drf-spectacular takes a list of names)."""
+        transport = gatehouse_settings.TOKEN_TRANSPORT
+        return [
+            *([self.bearer_name] if transport.reads_bearer_header else []),
+            *([self.cookie_name] if transport.sets_cookies else []),
+        ]
+
+    def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
+        definitions = {
+            self.bearer_name: super().get_security_definition(auto_schema),
+            self.cookie_name: {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": gatehouse_settings.AUTH_COOKIE_ACCESS_NAME,
+                "description": "The HttpOnly access cookie that a login sets. Unsafe requests it authenticates "
+                "also need the `X-CSRFToken` header (the token of `GET csrf/`) and a same-site or trusted Origin.",
+            },
+        }
+        return [definitions[name] for name in self.name]
+
+    def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[Any]]]:
+        # One requirement per scheme: either one authenticates (a list of dicts is an OR in OpenAPI).
+        return [{name: []} for name in self.name]

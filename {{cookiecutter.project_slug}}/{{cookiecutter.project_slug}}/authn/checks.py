@@ -3,6 +3,8 @@
 Each refusal is an Error whose message says what is wrong and why; the id is stable
 (`gatehouse.E001`...) so that docs and tests can name it. They run in every
 environment: a misconfigured token setting is as wrong on a laptop as in production.
+The one exception is `gatehouse.W030` (`check --deploy` only): auth cookies that are not
+Secure are expected with DEBUG on a laptop, and wrong in a deployment.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.apps import apps
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from jwt.exceptions import PyJWTError
 from rest_framework_simplejwt.backends import TokenBackend
@@ -20,7 +22,7 @@ from rest_framework_simplejwt.exceptions import TokenBackendError
 
 from .authentication import TOKEN_USER_SOURCES
 from .conf import ALL_ENDPOINTS, gatehouse_settings
-from .keys import MINIMUM_RSA_KEY_BITS, load_private_key, load_public_key
+from .keys import MINIMUM_RSA_KEY_BITS, load_private_key
 
 # The answers this project was generated with: its key variables, scripts/write_env_file.py
 # and its tests are made for this algorithm and role.
@@ -212,27 +214,20 @@ def check_key_pair(jwt_settings: dict[str, Any]) -> list[CheckMessage]:
 
 
 def check_verifying_keys_only(jwt_settings: dict[str, Any]) -> list[CheckMessage]:
-    """A client service verifies with the auth service's public keys and holds no signing key."""
+    """A client service holds no key: it verifies with the auth service's JWKS (GATEHOUSE["JWKS_CLIENT"])."""
     errors: list[CheckMessage] = []
     if jwt_settings.get("SIGNING_KEY"):
         errors.append(
             Error(
                 "SIMPLE_JWT['SIGNING_KEY'] is set on a client_service: a service that only verifies "
                 "tokens must not be able to mint them.",
-                hint="Remove the signing key; set JWT_PUBLIC_KEYS to the auth service's public key(s).",
+                hint="Remove the signing key; this service verifies with the auth service's JWKS (AUTH_SERVICE_URL).",
                 obj="settings.SIMPLE_JWT",
                 id=CLIENT_HOLDS_SIGNING_KEY,
             )
         )
-    keys = [jwt_settings.get("VERIFYING_KEY"), *gatehouse_settings.EXTRA_VERIFYING_KEYS]
-    if not keys[0]:
-        return [*errors, keys_not_usable("SIMPLE_JWT['VERIFYING_KEY'] is empty: no token could be verified")]
-    for key in keys:
-        try:
-            load_public_key(key, "JWT_PUBLIC_KEYS")
-            TokenBackend(RENDERED_ALGORITHM, verifying_key=key).prepared_verifying_key  # noqa: B018 (loads the key)
-        except KEY_ERRORS as error:
-            errors.append(keys_not_usable(f"a verifying key cannot verify {RENDERED_ALGORITHM} tokens ({error})"))
+    if not gatehouse_settings.JWKS_CLIENT:
+        errors.append(keys_not_usable("GATEHOUSE['JWKS_CLIENT'] is not set: no token could be verified"))
     return errors
 
 
@@ -329,3 +324,68 @@ def check_scenario_steps(scenario_class: type) -> list[CheckMessage]:
 
 def scenario_error(reason: str, error_id: str) -> Error:
     return Error(f"GATEHOUSE['LOGIN_SCENARIOS']: {reason}.", obj="settings.GATEHOUSE", id=error_id)
+
+
+# The auth cookies (GATEHOUSE["AUTH_COOKIE_*"], authn/cookies.py).
+COOKIE_SAMESITE_UNKNOWN = "gatehouse.E030"
+COOKIE_SAMESITE_NONE_INSECURE = "gatehouse.E031"
+COOKIE_PARTITIONED_INSECURE = "gatehouse.E032"
+COOKIE_NOT_SECURE = "gatehouse.W030"
+
+
+@register(Tags.security)
+def check_auth_cookies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The cookie attributes must be ones browsers honour: a known SameSite, and Secure where it is required."""
+    from .cookies import SAMESITE_VALUES, cookies_are_secure
+
+    samesite = gatehouse_settings.AUTH_COOKIE_SAMESITE
+    if not isinstance(samesite, str) or samesite.capitalize() not in SAMESITE_VALUES:
+        return [
+            cookie_error(
+                f"AUTH_COOKIE_SAMESITE is {samesite!r}, which browsers do not know",
+                f"Use one of {', '.join(map(repr, SAMESITE_VALUES))}; 'Lax' unless the frontend is on another site.",
+                COOKIE_SAMESITE_UNKNOWN,
+            )
+        ]
+    errors: list[CheckMessage] = []
+    if cookies_are_secure():
+        return errors
+    if samesite.capitalize() == "None":
+        errors.append(
+            cookie_error(
+                "AUTH_COOKIE_SAMESITE is 'None' but the cookies are not Secure: browsers drop such cookies",
+                "Set AUTH_COOKIE_SECURE to True (or None outside DEBUG), or use 'Lax'.",
+                COOKIE_SAMESITE_NONE_INSECURE,
+            )
+        )
+    if gatehouse_settings.AUTH_COOKIE_PARTITIONED:
+        errors.append(
+            cookie_error(
+                "AUTH_COOKIE_PARTITIONED is on but the cookies are not Secure: browsers drop Partitioned cookies "
+                "that are not Secure",
+                "Set AUTH_COOKIE_SECURE to True (or None outside DEBUG), or turn AUTH_COOKIE_PARTITIONED off.",
+                COOKIE_PARTITIONED_INSECURE,
+            )
+        )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_auth_cookies_secure(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """In a deployment whose tokens travel in cookies, the cookies must be Secure (never sent over plain HTTP)."""
+    from .cookies import cookies_are_secure
+
+    if not gatehouse_settings.TOKEN_TRANSPORT.sets_cookies or cookies_are_secure():
+        return []
+    return [
+        Warning(
+            "The access and refresh cookies are not Secure: a browser would send them over plain HTTP.",
+            hint="Leave GATEHOUSE['AUTH_COOKIE_SECURE'] at None (Secure unless DEBUG) or set it to True.",
+            obj="settings.GATEHOUSE",
+            id=COOKIE_NOT_SECURE,
+        )
+    ]
+
+
+def cookie_error(reason: str, hint: str, error_id: str) -> Error:
+    return Error(f"GATEHOUSE: {reason}.", hint=hint, obj="settings.GATEHOUSE", id=error_id)

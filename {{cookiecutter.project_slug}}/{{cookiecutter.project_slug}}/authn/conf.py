@@ -20,6 +20,9 @@ SETTINGS_NAME = "GATEHOUSE"
 REGISTRATION_ENDPOINTS = ("register", "register-activate", "register-resend")
 # Password reset, validation and change: served wherever this service holds passwords.
 PASSWORD_ENDPOINTS = ("password-reset", "password-reset-confirm", "password-validate", "password-change")
+# Served only with a transport that sets cookies (authn/urls.py): `csrf/` hands out the
+# CSRF token that cookie-authenticated requests must send back.
+COOKIE_ENDPOINTS = ("csrf",)
 # Every endpoint of authn/urls.py, by URL name; ENABLED_ENDPOINTS turns any of them off.
 ALL_ENDPOINTS = (
     "options",
@@ -29,6 +32,7 @@ ALL_ENDPOINTS = (
     "logout",
     "logout-all",
     "me",
+    *COOKIE_ENDPOINTS,
     *REGISTRATION_ENDPOINTS,
     *PASSWORD_ENDPOINTS,
 )
@@ -54,11 +58,51 @@ DEFAULTS: dict[str, Any] = {
     "USER_SERIALIZER": "{{ cookiecutter.project_slug }}.authn.serializers.UserSerializer",
     # URL names from ALL_ENDPOINTS that are routed.
     "ENABLED_ENDPOINTS": list(ALL_ENDPOINTS),
-    # The TokenTransport subclass that carries tokens to clients and reads refresh tokens back.
+    # The TokenTransport subclass that carries tokens to clients and reads them back:
+    # HeaderTransport, CookieTransport or HeaderOrCookieTransport (authn/transports.py).
     "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.HeaderTransport",
+    # The cookies of CookieTransport (and of HeaderOrCookieTransport when a client picks cookies).
+    # Both are HttpOnly and host-only (no Domain); the access cookie has Path=/, the refresh
+    # cookie the narrowest path that covers `token/refresh/` and `logout/`.
+    "AUTH_COOKIE_ACCESS_NAME": "access_token",
+    "AUTH_COOKIE_REFRESH_NAME": "refresh_token",
+    # "Lax", "Strict" or "None" (which needs Secure): whether browsers send the cookies cross-site.
+    "AUTH_COOKIE_SAMESITE": "Lax",
+    # None: Secure unless DEBUG (browsers drop Secure cookies over plain http://127.0.0.1).
+    "AUTH_COOKIE_SECURE": None,
+    # CHIPS (`Partitioned`): for an API embedded cross-site in a third-party iframe; needs Secure.
+    "AUTH_COOKIE_PARTITIONED": False,
     # PEM public keys accepted besides SIMPLE_JWT["VERIFYING_KEY"]: the issuer's other key
     # while it rotates from one signing key to the next.
     "EXTRA_VERIFYING_KEYS": [],
+    # Access-token claims (authn/claims.py): the user fields a client service copies (email,
+    # names, is_staff, is_superuser), and a function of the user (dotted path) whose dict of
+    # claims is added to every access token.
+    "USER_CLAIMS_IN_ACCESS_TOKENS": {{ "True" if cookiecutter.auth_role == "auth_service" else "False" }},
+    "EXTRA_ACCESS_CLAIMS": None,
+    # The class that finds the verifying key of a token's `kid` (simplejwt's `jwks_client`
+    # interface). None: tokens are verified with SIMPLE_JWT's keys and EXTRA_VERIFYING_KEYS.
+    "JWKS_CLIENT": {{ '"' ~ cookiecutter.project_slug ~ '.remote.jwks.CachedJWKSClient"' if cookiecutter.auth_role == "client_service" else "None" }},
+    # How long clients and caches may keep GET /.well-known/jwks.json (auth_service).
+    "JWKS_MAX_AGE": timedelta(minutes=5),
+    {%- if cookiecutter.auth_role == "client_service" %}
+    # The auth service (remote/, docs/remote-split.md): its base URL, where the JWKS is read and
+    # logins are proxied. Its TLS certificate is verified (True, or the path of a CA bundle).
+    "AUTH_SERVICE_URL": "",
+    "AUTH_SERVICE_VERIFY_TLS": True,
+    # How long a proxied request (login, refresh, logout) may wait for the auth service.
+    "AUTH_SERVICE_TIMEOUT": timedelta(seconds=5),
+    # How long one JWKS fetch may take: a request waiting on it waits at most this long.
+    "JWKS_FETCH_TIMEOUT": timedelta(seconds=2),
+    # At most one JWKS fetch per interval across all processes, however many unknown `kid`s arrive.
+    "JWKS_REFETCH_INTERVAL": timedelta(seconds=30),
+    # Known keys are fetched again after this long, so that a retired key stops being accepted.
+    "JWKS_REFRESH_AFTER": timedelta(minutes=10),
+    # How long the last JWKS fetched keeps verifying tokens while the auth service is unreachable.
+    "JWKS_CACHE_TTL": timedelta(days=1),
+    # A function of the access token's claims returning the local user's field values (dotted path).
+    "REMOTE_USER_CLAIMS_MAPPER": "{{ cookiecutter.project_slug }}.remote.users.map_user_claims",
+    {%- endif %}
     # Accounts (docs/accounts.md). Links in emails are FRONTEND_URL + one of these paths,
     # with `uid` and `token` in the query: the pages of the frontend that post them back.
     "ACTIVATION_URL_PATH": "/activate",
@@ -77,9 +121,45 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_MAX_ATTEMPTS": 10,
     "OUTBOX_SEND_TIMEOUT": timedelta(minutes=10),
     "OUTBOX_RETENTION": timedelta(days=7),
+    # Brute force (authn/attempts.py, docs/security-model.md): wrong answers, of any factor,
+    # that lock an account (the submitted identifier, whether or not it has an account) and
+    # a client address within LOCKOUT_WINDOW, and how long a lock lasts. A completed login
+    # resets the account's count; nothing resets the client's.
+    "LOCKOUT_ACCOUNT_THRESHOLD": 10,
+    "LOCKOUT_IP_THRESHOLD": 50,
+    "LOCKOUT_WINDOW": timedelta(hours=1),
+    "LOCKOUT_COOL_OFF": timedelta(minutes=15),
+    # Emails (login codes, activation, reset) per address and per client within EMAIL_WINDOW.
+    "EMAIL_ACCOUNT_LIMIT": 5,
+    "EMAIL_IP_LIMIT": 30,
+    "EMAIL_WINDOW": timedelta(hours=1),
+    # How many proxies in front of the app append to X-Forwarded-For; the client address is
+    # that many entries from the right. 0: REMOTE_ADDR, and the header is ignored.
+    "TRUSTED_PROXY_COUNT": 0,
+    # Refresh-token families: every refresh token rotated from one login ends this long after it.
+    "REFRESH_FAMILY_MAX_AGE": timedelta(days=30),
+    # Access tokens carry a per-user version (`ver`) checked on every request against the
+    # cache (one cache read per request): logout everywhere, a password change or reset and
+    # deactivation then refuse existing access tokens at once instead of at their expiry.
+    "INSTANT_ACCESS_REVOCATION": False,
+    # How long the audit log (AuthEvent) keeps its rows; a daily task deletes older ones.
+    "AUDIT_LOG_RETENTION": timedelta(days=90),
+    {%- if cookiecutter.use_dev_auto_login == "y" %}
+    # With DEBUG on and authn.dev_auto_login.DevAutoLoginAuthentication listed, requests without
+    # credentials act as the user with this email (local settings read DJANGO_DEV_AUTO_LOGIN_EMAIL).
+    "DEV_AUTO_LOGIN_EMAIL": "",
+    {%- endif %}
 }
 
-IMPORT_STRINGS = ("LOGIN_SCENARIOS", "USER_SERIALIZER", "TOKEN_TRANSPORT", "EMAIL_SENDER")
+IMPORT_STRINGS = (
+    "LOGIN_SCENARIOS",
+    "USER_SERIALIZER",
+    "TOKEN_TRANSPORT",
+    "EMAIL_SENDER",
+    "EXTRA_ACCESS_CLAIMS",
+    "JWKS_CLIENT",
+    "REMOTE_USER_CLAIMS_MAPPER",
+)
 
 
 class GatehouseSettings(APISettings):

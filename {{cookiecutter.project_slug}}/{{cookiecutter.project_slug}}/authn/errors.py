@@ -19,9 +19,11 @@ SCENARIO_NOT_FOUND = "scenario_not_found"
 TOKEN_NOT_VALID = "token_not_valid"  # noqa: S105 (an error code, not a secret)
 NOT_AUTHENTICATED = "not_authenticated"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
+LOCKED_OUT = "locked_out"
 ACTIVATION_LINK_INVALID = "activation_link_invalid"
 PASSWORD_RESET_LINK_INVALID = "password_reset_link_invalid"  # noqa: S105 (an error code, not a secret)
 PASSWORD_INCORRECT = "password_incorrect"  # noqa: S105 (an error code, not a secret)
+CSRF_FAILED = "csrf_failed"
 
 
 class AuthnError(exceptions.APIException):
@@ -50,6 +52,17 @@ class TokenNotValid(AuthnError, exceptions.AuthenticationFailed):
     status_code = status.HTTP_401_UNAUTHORIZED
     default_code = TOKEN_NOT_VALID
     default_detail = "The token is invalid or expired."
+
+
+class CsrfFailed(AuthnError):
+    """A request that a cookie authenticates (or that would set auth cookies) failed Django's CSRF check.
+
+    The same code as the CSRF failure view of non-DRF views (CSRF_FAILURE_VIEW).
+    """
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = CSRF_FAILED
+    default_detail = "CSRF verification failed."
 
 
 # Scenario login (views/login.py, scenarios/, flows.py).
@@ -123,6 +136,23 @@ class TooManyAttempts(AuthnError):
     default_code = TOO_MANY_ATTEMPTS
     default_detail = "Too many wrong answers; start again."
     attr = "flow"
+
+
+class LockedOut(AuthnError):
+    """The account or the client is locked out after too many wrong answers, or has had its share of emails.
+
+    Raised by attempts.py before an answer is checked. `wait` is the number of seconds
+    until the lock expires; the API's exception handler sends it as `Retry-After`. The
+    answer is the same whether or not an account has the identifier.
+    """
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = LOCKED_OUT
+    default_detail = "Too many attempts; try again later."
+
+    def __init__(self, wait: int, detail: str | None = None) -> None:
+        super().__init__(detail)
+        self.wait = wait
 
 
 # Accounts (views/accounts.py, registration.py, passwords.py).

@@ -8,14 +8,21 @@ import them before Django is set up, and they fail with ImproperlyConfigured, wh
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 from django.core.exceptions import ImproperlyConfigured
+from jwt.algorithms import OKPAlgorithm, RSAAlgorithm
 
 PUBLIC_KEY_PEM_PATTERN = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL)
+# The members of a public JWK that its RFC 7638 thumbprint covers, by key type.
+THUMBPRINT_MEMBERS = {"RSA": ("e", "kty", "n"), "OKP": ("crv", "kty", "x")}
 # RS256 keys below this size are refused (RFC 7518 section 3.3 asks for 2048 bits at least).
 MINIMUM_RSA_KEY_BITS = 2048
 
@@ -46,14 +53,14 @@ def public_key_pem(private_key_pem: str, variable: str = "JWT_PRIVATE_KEY") -> s
     ).decode()
 
 
-def split_public_keys_pem(text: str, variable: str = "JWT_PUBLIC_KEYS") -> list[str]:
-    """Every PEM public key in `text`, in order; at least one, each checked to load.
+def split_public_keys_pem(text: str, variable: str = "JWT_PUBLIC_KEYS", *, required: bool = True) -> list[str]:
+    """Every PEM public key in `text`, in order; at least one unless not `required`, each checked to load.
 
     Several keys let a service accept the tokens of two signing keys while the
     issuer rotates from one to the other.
     """
     keys = PUBLIC_KEY_PEM_PATTERN.findall(text)
-    if not keys:
+    if not keys and (required or text.strip()):
         raise ImproperlyConfigured(
             f"{variable} must hold at least one PEM public key (-----BEGIN PUBLIC KEY-----...)."
         )
@@ -73,3 +80,35 @@ def generate_private_key_pem(algorithm: str, rsa_key_bits: int = 3072) -> str:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
+
+
+def public_jwk(public_key_pem: str, algorithm: str) -> dict[str, Any]:
+    """The public JWK (RFC 7517) of a PEM public key, as a JWKS publishes it: `kid`, `alg`, `use`.
+
+    Built from the public key alone, so it can hold no private member (`d`, `p`, `q`...).
+    """
+    public_key = load_public_key(public_key_pem, "the public key")
+    if isinstance(public_key, rsa.RSAPublicKey) and algorithm == "RS256":
+        jwk = RSAAlgorithm.to_jwk(public_key, as_dict=True)
+    elif isinstance(public_key, ed25519.Ed25519PublicKey) and algorithm == "EdDSA":
+        jwk = OKPAlgorithm.to_jwk(public_key, as_dict=True)
+    else:
+        raise ImproperlyConfigured(f"A {type(public_key).__name__} cannot verify {algorithm} tokens.")
+    public_members = {name: jwk[name] for name in THUMBPRINT_MEMBERS[jwk["kty"]]}
+    return {**public_members, "kid": jwk_thumbprint(public_members), "alg": algorithm, "use": "sig"}
+
+
+def jwk_thumbprint(jwk: dict[str, Any]) -> str:
+    """The RFC 7638 SHA-256 thumbprint of a public JWK, base64url without padding: the key's `kid`.
+
+    Derived from the key itself, so every process and every service names a key alike
+    with nothing to configure, and a `kid` can never point at another key.
+    """
+    members = {name: jwk[name] for name in THUMBPRINT_MEMBERS[jwk["kty"]]}
+    canonical = json.dumps(members, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode()
+
+
+def key_id(public_key_pem: str, algorithm: str) -> str:
+    """The `kid` of a PEM public key: its RFC 7638 thumbprint."""
+    return public_jwk(public_key_pem, algorithm)["kid"]

@@ -60,3 +60,31 @@ class LoginCompleteSerializer(serializers.Serializer):
         # The user serializer is a setting, so it is looked up when the fields are built.
         fields = super().get_fields()
         return {"status": fields.pop("status"), "user": gatehouse_settings.USER_SERIALIZER(read_only=True), **fields}
+
+
+class OptionalRefreshTokenRequestSerializer(serializers.Serializer):
+    """The body of `token/refresh/` and `logout/` when tokens may travel either way: `refresh`, or none for the cookie."""
+
+    refresh = serializers.CharField(
+        write_only=True,
+        required=False,
+        trim_whitespace=False,
+        help_text="The refresh token; leave it out to use the refresh cookie (which then needs the CSRF token).",
+    )
+
+
+class TokenLifetimeSerializer(serializers.Serializer):
+    """The answer of `token/refresh/` with the cookie transport: the tokens are in cookies, never in the body."""
+
+    expires_in = serializers.IntegerField(read_only=True, help_text="Seconds until the new access token expires.")
+
+
+class CookieLoginCompleteSerializer(serializers.Serializer):
+    """The answer of a login's last step with the cookie transport: the user; the tokens are in cookies."""
+
+    status = serializers.CharField(read_only=True, help_text='Always "complete".')
+    expires_in = serializers.IntegerField(read_only=True, help_text="Seconds until the access token expires.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        return {"status": fields.pop("status"), "user": gatehouse_settings.USER_SERIALIZER(read_only=True), **fields}

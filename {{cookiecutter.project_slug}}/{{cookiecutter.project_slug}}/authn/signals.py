@@ -21,6 +21,10 @@ login_failed = Signal()
 logged_out = Signal()
 # After every refresh token of a user was revoked by `logout/all/`. Arguments: request, user.
 logged_out_everywhere = Signal()
+# After a refresh token that its family had already replaced was presented again, and the
+# whole family was revoked (authn/tokens.py). `sender` is the RefreshToken class. Arguments:
+# request (None when the caller had none), user, family (the family's id).
+refresh_reuse_detected = Signal()
 
 # Accounts: `sender` is the view's class. A `pre_` signal is sent once the request is
 # well-formed, before anything changes; a receiver may raise an APIException to refuse

@@ -16,7 +16,7 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import outbox
+from . import audit, outbox, tokens
 from .codes import issue_code
 from .conf import gatehouse_settings
 from .emails import SEND_ERRORS, login_code_email
@@ -108,3 +108,15 @@ def drain_outbox() -> None:
 def purge_outbox() -> None:
     """Delete sent and discarded outbox emails past GATEHOUSE["OUTBOX_RETENTION"] (scheduled daily)."""
     logger.info("Purged %s outbox emails", outbox.purge())
+
+
+@shared_task(ignore_result=True)
+def purge_audit_log() -> None:
+    """Delete audit events past GATEHOUSE["AUDIT_LOG_RETENTION"] (scheduled daily)."""
+    logger.info("Purged %s audit events", audit.purge())
+
+
+@shared_task(ignore_result=True)
+def purge_refresh_families() -> None:
+    """Delete refresh-token families past their absolute end (scheduled daily)."""
+    logger.info("Purged %s refresh-token families", tokens.purge_refresh_families())

@@ -1,9 +1,13 @@
-"""The routes of /api/auth/. `GATEHOUSE["ENABLED_ENDPOINTS"]` chooses which are served."""
+"""The routes of /api/auth/. `GATEHOUSE["ENABLED_ENDPOINTS"]` chooses which are served.
+
+`csrf/` is served only when the token transport may set cookies: a header-only API has
+no use for a CSRF token.
+"""
 
 from django.urls import URLPattern, path
 
-from .conf import gatehouse_settings
-from .views import accounts, login, me, tokens
+from .conf import COOKIE_ENDPOINTS, gatehouse_settings
+from .views import accounts, csrf, login, me, tokens
 
 app_name = "authn"
 
@@ -15,6 +19,7 @@ ALL_URLPATTERNS: list[URLPattern] = [
     path("logout/", tokens.LogoutView.as_view(), name="logout"),
     path("logout/all/", tokens.LogoutAllView.as_view(), name="logout-all"),
     path("me/", me.MeView.as_view(), name="me"),
+    path("csrf/", csrf.CsrfTokenView.as_view(), name="csrf"),
     path("register/", accounts.RegisterView.as_view(), name="register"),
     path("register/activate/", accounts.ActivateView.as_view(), name="register-activate"),
     path("register/resend/", accounts.ResendActivationView.as_view(), name="register-resend"),
@@ -24,4 +29,12 @@ ALL_URLPATTERNS: list[URLPattern] = [
     path("password/change/", accounts.PasswordChangeView.as_view(), name="password-change"),
 ]
 
-urlpatterns = [pattern for pattern in ALL_URLPATTERNS if pattern.name in gatehouse_settings.ENABLED_ENDPOINTS]
+
+def is_served(pattern: URLPattern) -> bool:
+    """Whether `pattern` is enabled, and, for `csrf/`, whether the transport may set cookies."""
+    if pattern.name not in gatehouse_settings.ENABLED_ENDPOINTS:
+        return False
+    return pattern.name not in COOKIE_ENDPOINTS or gatehouse_settings.TOKEN_TRANSPORT.sets_cookies
+
+
+urlpatterns = [pattern for pattern in ALL_URLPATTERNS if is_served(pattern)]

@@ -14,9 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..conf import gatehouse_settings
 from ..scenarios import enabled_scenarios, get_scenario
 from ..scenarios.runner import ScenarioRunner
-from ..serializers import LoginCompleteSerializer
+from ..transports import get_transport
 
 
 class LoginStepSerializer(serializers.Serializer):
@@ -79,17 +80,23 @@ class LoginStepView(APIView):
             200: OpenApiResponse(
                 PolymorphicProxySerializer(
                     component_name="LoginAnswer",
-                    serializers=[LoginNeedsStepSerializer, LoginCompleteSerializer],
+                    serializers=[LoginNeedsStepSerializer, *gatehouse_settings.TOKEN_TRANSPORT.login_serializers],
                     resource_type_field_name=None,
                 ),
                 description='`"status": "needs_step"` while steps remain; after the last one, `"status": "complete"` '
-                "with the user and the tokens.",
+                "with the user, and the tokens in the body or in the `access_token` and `refresh_token` cookies "
+                "(HttpOnly), as the token transport says.",
             ),
         },
-        description="The body is the current step's fields (see `options/`), plus `flow` after the first step.",
+        description="The body is the current step's fields (see `options/`), plus `flow` after the first step. "
+        "When tokens travel in cookies, every step needs the `X-CSRFToken` header (the token of `GET csrf/`) and a "
+        "same-site or trusted Origin, or it is refused with 403 `csrf_failed`. When the client may choose, "
+        "`Prefer: token-transport=body` asks for the tokens in the body instead of cookies.",
     )
     def post(self, request: Request, scenario: str) -> Response:
         """Run the step the flow waits for (the first step when the body has no `flow`)."""
+        # Before anything runs: with cookies, a login needs the CSRF token (login CSRF).
+        get_transport().check_login_request(request)
         return ScenarioRunner(get_scenario(scenario), request).run(request.data)
 
     def finalize_response(

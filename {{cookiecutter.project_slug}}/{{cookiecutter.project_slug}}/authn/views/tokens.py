@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -22,8 +22,9 @@ from rest_framework_simplejwt import views as simplejwt_views
 from rest_framework_simplejwt.exceptions import TokenError
 
 from ..authentication import JWTAuthentication, authenticated_user
+from ..conf import gatehouse_settings
 from ..errors import TokenNotValid
-from ..serializers import RefreshTokenRequestSerializer, TokenPairSerializer, TokenVerifyRequestSerializer
+from ..serializers import RefreshTokenRequestSerializer, TokenVerifyRequestSerializer
 from ..signals import logged_out, logged_out_everywhere
 from ..tokens import blacklist_refresh_token, revoke_all_refresh_tokens, rotate_refresh_token
 from ..transports import get_transport
@@ -31,6 +32,22 @@ from ..transports import get_transport
 # These views take no credentials, so the schema generator does not add their 401 itself.
 TOKEN_NOT_VALID_RESPONSE = OpenApiResponse(
     ErrorResponse401Serializer, description="The token is invalid, expired, revoked or of the wrong type."
+)
+# The schema describes the transport configured when it is generated.
+TRANSPORT = gatehouse_settings.TOKEN_TRANSPORT
+REFRESH_ANSWER = (
+    TRANSPORT.refresh_serializers[0]
+    if len(TRANSPORT.refresh_serializers) == 1
+    else PolymorphicProxySerializer(
+        component_name="RefreshAnswer", serializers=list(TRANSPORT.refresh_serializers), resource_type_field_name=None
+    )
+)
+COOKIE_USE = (
+    "With the refresh cookie (cookie transport, or no `refresh` in the body), the request needs the "
+    "`X-CSRFToken` header and a same-site or trusted Origin (else 403 `csrf_failed`); the answer sets both "
+    "cookies again (refresh) or deletes them (logout)."
+    if TRANSPORT.sets_cookies
+    else None
 )
 
 
@@ -52,14 +69,15 @@ class TokenRefreshView(simplejwt_views.TokenRefreshView):
     serializer_class = RefreshTokenRequestSerializer
 
     @extend_schema(
-        request=RefreshTokenRequestSerializer,
-        responses={200: TokenPairSerializer, 401: TOKEN_NOT_VALID_RESPONSE},
+        request=TRANSPORT.refresh_request_serializer,
+        responses={200: REFRESH_ANSWER, 401: TOKEN_NOT_VALID_RESPONSE},
+        description=COOKIE_USE,
     )
     def post(self, request: Request) -> Response:
         transport = get_transport()
         raw_refresh = transport.read_refresh_token(request)
         with token_errors_refused():
-            pair = rotate_refresh_token(raw_refresh)
+            pair = rotate_refresh_token(raw_refresh, request)
         return transport.refresh_response(request, pair)
 
 
@@ -95,14 +113,15 @@ class LogoutView(simplejwt_views.TokenBlacklistView):
     serializer_class = RefreshTokenRequestSerializer
 
     @extend_schema(
-        request=RefreshTokenRequestSerializer,
+        request=TRANSPORT.refresh_request_serializer,
         responses={204: OpenApiResponse(description="Logged out."), 401: TOKEN_NOT_VALID_RESPONSE},
+        description=COOKIE_USE,
     )
     def post(self, request: Request) -> Response:
         transport = get_transport()
         raw_refresh = transport.read_refresh_token(request)
         with token_errors_refused():
-            user = blacklist_refresh_token(raw_refresh)
+            user = blacklist_refresh_token(raw_refresh, request)
         logged_out.send(sender=type(self), request=request, user=user)
         return transport.logout_response(request)
 
