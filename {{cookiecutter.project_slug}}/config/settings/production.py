@@ -9,14 +9,10 @@ from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 
 from {{ cookiecutter.project_slug }}.api.request_id import add_request_id_to_sentry_event
-{%- if cookiecutter.auth_role == "auth_service" %}
-from {{ cookiecutter.project_slug }}.authn.keys import public_key_pem, split_public_keys_pem
-{%- elif cookiecutter.auth_role == "standalone" and cookiecutter.signing_algorithm != "HS256" %}
-from {{ cookiecutter.project_slug }}.authn.keys import public_key_pem
-{%- endif %}
+from {{ cookiecutter.project_slug }}.authn.keys import read_token_keys
 
 from .base import *  # noqa: F403
-from .base import DATABASES, {% if cookiecutter.auth_role != "standalone" %}GATEHOUSE, {% endif %}REDIS_URL, {% if cookiecutter.auth_role != "client_service" %}SIMPLE_JWT, {% endif %}SPECTACULAR_SETTINGS, env
+from .base import DATABASES, GATEHOUSE, REDIS_URL, SIMPLE_JWT, SPECTACULAR_SETTINGS, env
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -27,26 +23,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["{{ cookiecutter.domai
 
 # JSON WEB TOKENS
 # ------------------------------------------------------------------------------
-{%- if cookiecutter.auth_role == "client_service" %}
-# The auth service's base URL: tokens are verified with the keys of its JWKS, and logins are
-# proxied to it. This service holds no key at all. There is deliberately no built-in fallback.
-GATEHOUSE["AUTH_SERVICE_URL"] = env("AUTH_SERVICE_URL")
-{%- elif cookiecutter.signing_algorithm == "HS256" %}
-# Its own random value, never SECRET_KEY; there is deliberately no built-in fallback.
-SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY")
-{%- else %}
-# A PEM private key, newlines written as \n; tokens are verified with its public half.
-# There is deliberately no built-in fallback.
-SIMPLE_JWT["SIGNING_KEY"] = env.str("JWT_PRIVATE_KEY", multiline=True)
-SIMPLE_JWT["VERIFYING_KEY"] = public_key_pem(SIMPLE_JWT["SIGNING_KEY"])
-{%- if cookiecutter.auth_role == "auth_service" %}
-# More PEM public keys, published in the JWKS and accepted: the next key before it signs, or the
-# previous one until its tokens have expired (docs/remote-split.md, `manage.py jwt_keys`).
-GATEHOUSE["EXTRA_VERIFYING_KEYS"] = split_public_keys_pem(
-    env.str("JWT_PUBLIC_KEYS", multiline=True, default=""), required=False
-)
-{%- endif %}
-{%- endif %}
+# From the environment, with no built-in fallback; authn/keys.py names the variables.
+read_token_keys(env, SIMPLE_JWT, GATEHOUSE)
 
 # DATABASES
 # ------------------------------------------------------------------------------
