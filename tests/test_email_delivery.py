@@ -62,12 +62,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Pa
             FRONTEND_URL=FRONTEND_URL,
         )
         deployment = Deployment(path, bin_dir, environment, sink, logs)
-        # Tasks a crashed earlier run left in the broker would be delivered to this run's worker.
-        result = run(
-            [bin_dir / "python", "-c", f"import redis; redis.Redis.from_url({BROKER_URL!r}).flushdb()"],
-            cwd=path,
-            environment=environment,
-        )
+        # Tasks a crashed earlier run left in the broker would be delivered to this run's worker,
+        # and the lockout and email-cap counters of earlier runs would still count in the cache.
+        flush = "; ".join(f"redis.Redis.from_url({url!r}).flushdb()" for url in (BROKER_URL, CACHE_URL))
+        result = run([bin_dir / "python", "-c", f"import redis; {flush}"], cwd=path, environment=environment)
         assert result.returncode == 0, describe(result)
         deployment.manage("migrate", "--noinput")
         yield deployment
