@@ -18,13 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from harness.deployment import Answer, Deployment, link_query, post, stop, wait_until_serving
-from harness.processes import clean_environment, describe, run
-from harness.rendering import render
-from harness.services import REDIS
+from harness.deployment import Answer, Deployment, link_query, local_deployment, post, stop, wait_until_serving
+from harness.processes import describe, run
 from harness.smtp_sink import SmtpSink, free_loopback_port
-from harness.venvs import virtualenv_for
 
 # Everything here shares one render, its venv and its processes: one pytest-xdist worker.
 pytestmark = pytest.mark.xdist_group("email-delivery")
@@ -43,31 +39,16 @@ def link_params(message_text: str, path: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path) -> Iterator[Deployment]:
-    """The default answers rendered and migrated, with an SMTP sink, for this module."""
-    REDIS.require()
-    path = render({}, tmp_path_factory.mktemp("email-delivery"), cookiecutter_config)
-    bin_dir = virtualenv_for(path)
-    logs = tmp_path_factory.mktemp("email-delivery-logs")
-    with SmtpSink() as sink:
-        environment = clean_environment(
-            DJANGO_SETTINGS_MODULE="config.settings.local",
-            DJANGO_DEBUG="false",
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DATABASE_URL=f"sqlite:///{path / 'delivery.sqlite3'}",
-            REDIS_URL=CACHE_URL,
-            CELERY_BROKER_URL=BROKER_URL,
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(sink.port),
-            EMAIL_USE_TLS="false",
-            FRONTEND_URL=FRONTEND_URL,
-        )
-        deployment = Deployment(path, bin_dir, environment, sink, logs)
-        # Tasks a crashed earlier run left in the broker would be delivered to this run's worker,
-        # and the lockout and email-cap counters of earlier runs would still count in the cache.
-        flush = "; ".join(f"redis.Redis.from_url({url!r}).flushdb()" for url in (BROKER_URL, CACHE_URL))
-        result = run([bin_dir / "python", "-c", f"import redis; {flush}"], cwd=path, environment=environment)
-        assert result.returncode == 0, describe(result)
-        deployment.manage("migrate", "--noinput")
+    """The default answers rendered and migrated, with a Redis broker and an SMTP sink, for this module."""
+    with local_deployment(
+        tmp_path_factory,
+        cookiecutter_config,
+        "email-delivery",
+        redis_urls=(BROKER_URL, CACHE_URL),
+        REDIS_URL=CACHE_URL,
+        CELERY_BROKER_URL=BROKER_URL,
+        FRONTEND_URL=FRONTEND_URL,
+    ) as deployment:
         yield deployment
 
 

@@ -20,13 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from harness.deployment import Deployment, post, stop, wait_until_serving
-from harness.processes import clean_environment, describe, run
-from harness.rendering import render
-from harness.services import REDIS
-from harness.smtp_sink import SmtpSink, free_loopback_port
-from harness.venvs import virtualenv_for
+from harness.deployment import Deployment, local_deployment, post, stop, wait_until_serving
+from harness.smtp_sink import free_loopback_port
 
 pytestmark = pytest.mark.xdist_group("two-processes")
 
@@ -40,30 +35,9 @@ CODE = re.compile(r"\b[0-9]{6}\b")
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path) -> Iterator[Deployment]:
     """The default answers rendered and migrated, sharing Redis database 13, emailing an SMTP sink."""
-    REDIS.require()
-    path = render({}, tmp_path_factory.mktemp("two-processes"), cookiecutter_config)
-    bin_dir = virtualenv_for(path)
-    logs = tmp_path_factory.mktemp("two-processes-logs")
-    with SmtpSink() as sink:
-        environment = clean_environment(
-            DJANGO_SETTINGS_MODULE="config.settings.local",
-            DJANGO_DEBUG="false",
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DATABASE_URL=f"sqlite:///{path / 'shared.sqlite3'}",
-            REDIS_URL=CACHE_URL,
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(sink.port),
-            EMAIL_USE_TLS="false",
-        )
-        deployment = Deployment(path, bin_dir, environment, sink, logs)
-        # Counters and flows a crashed earlier run left behind would skew this run's counts.
-        result = run(
-            [bin_dir / "python", "-c", f"import redis; redis.Redis.from_url({CACHE_URL!r}).flushdb()"],
-            cwd=path,
-            environment=environment,
-        )
-        assert result.returncode == 0, describe(result)
-        deployment.manage("migrate", "--noinput")
+    with local_deployment(
+        tmp_path_factory, cookiecutter_config, "two-processes", redis_urls=(CACHE_URL,), REDIS_URL=CACHE_URL
+    ) as deployment:
         yield deployment
 
 

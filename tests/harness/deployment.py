@@ -1,7 +1,8 @@
 """Run a rendered project as a deployment does: long-lived processes (gunicorn, a Celery worker) in
 process groups of their own, driven over HTTP, their emails caught by an SMTP sink.
 
-Shared by the tests that run real servers (test_email_delivery.py, test_production_e2e.py).
+Shared by the tests that run real servers (test_email_delivery.py, test_two_processes.py,
+test_production_e2e.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +23,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .processes import describe, run, tail
+from .processes import clean_environment, describe, run, tail
+from .rendering import render
+from .services import REDIS
 from .smtp_sink import SmtpSink
+from .venvs import virtualenv_for
 
 START_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 15
@@ -82,6 +88,44 @@ class Deployment:
         """The end of what process `name` wrote, for a failure message."""
         path = self.logs / f"{name}.log"
         return tail(path.read_text()) if path.exists() else ""
+
+
+@contextmanager
+def local_deployment(
+    tmp_path_factory: pytest.TempPathFactory,
+    cookiecutter_config: Path,
+    name: str,
+    *,
+    redis_urls: Sequence[str],
+    **environment: str,
+) -> Iterator[Deployment]:
+    """The default answers rendered and migrated, run with local settings (DEBUG off) on SQLite and
+    Redis, emailing an SMTP sink; `environment` adds REDIS_URL and the like.
+
+    The Redis databases of `redis_urls` are emptied first: tasks, flows and lockout counters that
+    an earlier run left there would otherwise count in this one.
+    """
+    REDIS.require()
+    path = render({}, tmp_path_factory.mktemp(name), cookiecutter_config)
+    bin_dir = virtualenv_for(path)
+    logs = tmp_path_factory.mktemp(f"{name}-logs")
+    with SmtpSink() as sink:
+        full_environment = clean_environment(
+            DJANGO_SETTINGS_MODULE="config.settings.local",
+            DJANGO_DEBUG="false",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DATABASE_URL=f"sqlite:///{path / f'{name}.sqlite3'}",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(sink.port),
+            EMAIL_USE_TLS="false",
+            **environment,
+        )
+        deployment = Deployment(path, bin_dir, full_environment, sink, logs)
+        flush = "; ".join(f"redis.Redis.from_url({url!r}).flushdb()" for url in redis_urls)
+        result = run([bin_dir / "python", "-c", f"import redis; {flush}"], cwd=path, environment=full_environment)
+        assert result.returncode == 0, describe(result)
+        deployment.manage("migrate", "--noinput")
+        yield deployment
 
 
 def stop(process: subprocess.Popen) -> None:
