@@ -12,64 +12,87 @@ import sys
 from pathlib import Path
 
 PROJECT_DIR = Path.cwd()
+PACKAGE = "{{ cookiecutter.project_slug }}"
+AUTH_ROLE = "{{ cookiecutter.auth_role }}"
+TOKEN_TRANSPORT = "{{ cookiecutter.token_transport }}"
 USE_DOCKER = "{{ cookiecutter.use_docker }}" == "y"
-DOCKER_FILES = ("compose.yaml", "Dockerfile", ".dockerignore", "tests/test_dockerfile.py")
-IS_CLIENT_SERVICE = "{{ cookiecutter.auth_role }}" == "client_service"
-# A client service serves only token/verify/ and me/: the tests of the endpoints that
-# issue, rotate and revoke tokens have nothing to test there.
-TOKEN_ISSUING_TEST_FILES = (
-    "tests/authn/test_tokens_issue.py",
-    "tests/authn/test_tokens_refresh.py",
-    "tests/authn/test_tokens_logout.py",
-)
-IS_AUTH_SERVICE = "{{ cookiecutter.auth_role }}" == "auth_service"
-# The client side of the remote split (JWKS verification, user copies, the login proxy) and its tests.
-REMOTE_DIRS = ("{{ cookiecutter.project_slug }}/remote", "tests/remote")
-# The auth service side: the JWKS endpoint, the key rotation command, and their tests.
-AUTH_SERVICE_FILES = (
-    "{{ cookiecutter.project_slug }}/authn/jwks.py",
-    "{{ cookiecutter.project_slug }}/authn/views/jwks.py",
-    "tests/authn/test_jwks.py",
-)
-# jwt_keys is the authn app's only management command.
-AUTH_SERVICE_DIRS = ("{{ cookiecutter.project_slug }}/authn/management",)
+USE_REGISTRATION = "{{ cookiecutter.use_registration }}" == "y"
 USE_DEV_AUTO_LOGIN = "{{ cookiecutter.use_dev_auto_login }}" == "y"
-DEV_AUTO_LOGIN_FILES = (
-    "{{ cookiecutter.project_slug }}/authn/dev_auto_login.py",
-    "tests/test_dev_auto_login.py",
+
+# The apps of a service that holds passwords and issues tokens; a client_service has none of them.
+ISSUING_APPS = ("login", "sessions", "accounts", "mail")
+DOCKER_FILES = ("compose.yaml", "Dockerfile", ".dockerignore", "tests/test_dockerfile.py")
+# The auth service side of the remote split: the JWKS endpoint and the key rotation command.
+AUTH_SERVICE_FILES = (
+    f"{PACKAGE}/sessions/jwks.py",
+    f"{PACKAGE}/sessions/jwks_views.py",
+    f"{PACKAGE}/sessions/management",
+    "tests/sessions/test_jwks.py",
 )
+# Self-service registration: its flow and its tests (accounts keeps reset, validation and change).
+REGISTRATION_FILES = (
+    f"{PACKAGE}/accounts/registration.py",
+    f"{PACKAGE}/accounts/registration_views.py",
+    "tests/accounts/test_register.py",
+    "tests/accounts/test_register_activate.py",
+    "tests/accounts/test_register_resend.py",
+)
+# One module per token transport (authn/transports/): a render keeps those its answer uses.
+TRANSPORT_FILES = {
+    "header": ("header.py", "test_header_transport.py"),
+    "cookie": ("cookie.py", "cookies.py", "csrf.py", "csrf_views.py", "cookie_checks.py", "test_cookie_transport.py"),
+    "both": ("both.py", "test_header_or_cookie_transport.py"),
+}
+# What each transport answer keeps: `both` is the other two together.
+TRANSPORTS_KEPT = {"header": {"header"}, "cookie": {"cookie"}, "both": {"header", "cookie", "both"}}
+DEV_AUTO_LOGIN_FILES = (f"{PACKAGE}/authn/dev_auto_login.py", "tests/authn/test_dev_auto_login.py")
 
 
-def remove_docker_files() -> None:
-    """Without use_docker, the project has no compose.yaml, Dockerfile, .dockerignore or their test."""
-    for name in DOCKER_FILES:
-        (PROJECT_DIR / name).unlink()
+def remove(*relative_paths: str) -> None:
+    """Delete files and whole folders of the render; each must exist, so that a renamed one fails loudly."""
+    for relative_path in relative_paths:
+        path = PROJECT_DIR / relative_path
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
-def remove_token_issuing_tests() -> None:
-    """A client_service holds no signing key: it has no tests of issuing, refreshing or revoking tokens."""
-    for name in TOKEN_ISSUING_TEST_FILES:
-        (PROJECT_DIR / name).unlink()
+def remove_app(name: str) -> None:
+    """Delete an app of the package and its tests (`tests/<app>/`), whole."""
+    remove(f"{PACKAGE}/{name}", f"tests/{name}")
 
 
-def remove_remote_app() -> None:
-    """Only a client_service verifies another service's tokens: elsewhere remote/ and its tests go."""
-    for name in REMOTE_DIRS:
-        shutil.rmtree(PROJECT_DIR / name)
+def remove_unused_apps() -> None:
+    """A client_service keeps remote/ and none of the apps that issue tokens; other roles the reverse."""
+    if AUTH_ROLE == "client_service":
+        for name in ISSUING_APPS:
+            remove_app(name)
+    else:
+        remove_app("remote")
 
 
-def remove_auth_service_files() -> None:
-    """Only an auth_service publishes a JWKS and rotates keys for other services."""
-    for name in AUTH_SERVICE_FILES:
-        (PROJECT_DIR / name).unlink()
-    for name in AUTH_SERVICE_DIRS:
-        shutil.rmtree(PROJECT_DIR / name)
+def remove_unused_transports() -> None:
+    """Keep only the transport modules (and their tests) that the token_transport answer uses."""
+    for transport, files in TRANSPORT_FILES.items():
+        if transport in TRANSPORTS_KEPT[TOKEN_TRANSPORT]:
+            continue
+        for name in files:
+            folder = "tests/authn" if name.startswith("test_") else f"{PACKAGE}/authn/transports"
+            remove(f"{folder}/{name}")
 
 
-def remove_dev_auto_login_files() -> None:
-    """Without use_dev_auto_login, the project has no dev auto-login module or its tests."""
-    for name in DEV_AUTO_LOGIN_FILES:
-        (PROJECT_DIR / name).unlink()
+def main() -> None:
+    remove_unused_apps()
+    if AUTH_ROLE != "auth_service" and AUTH_ROLE != "client_service":
+        remove(*AUTH_SERVICE_FILES)
+    if AUTH_ROLE != "client_service" and not USE_REGISTRATION:
+        remove(*REGISTRATION_FILES)
+    if not USE_DEV_AUTO_LOGIN:
+        remove(*DEV_AUTO_LOGIN_FILES)
+    if not USE_DOCKER:
+        remove(*DOCKER_FILES)
+    write_env_file()
 
 
 def write_env_file() -> None:
@@ -80,20 +103,6 @@ def write_env_file() -> None:
         cwd=PROJECT_DIR,
         check=True,
     )
-
-
-def main() -> None:
-    if not USE_DOCKER:
-        remove_docker_files()
-    if IS_CLIENT_SERVICE:
-        remove_token_issuing_tests()
-    else:
-        remove_remote_app()
-    if not IS_AUTH_SERVICE:
-        remove_auth_service_files()
-    if not USE_DEV_AUTO_LOGIN:
-        remove_dev_auto_login_files()
-    write_env_file()
 
 
 if __name__ == "__main__":

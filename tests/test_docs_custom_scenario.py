@@ -1,7 +1,7 @@
 """docs/custom-scenarios.md shows the code that every generated project runs as a test, verbatim.
 
 The doc's example scenario module is the opening of the generated
-`tests/authn/test_custom_scenario.py`, whose tests drive it over HTTP: if either
+`tests/login/test_custom_scenario.py`, whose tests drive it over HTTP: if either
 changes alone, this test fails, so the doc cannot show code that does not work.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from harness.rendering import TEMPLATE_DIR
 
 DOC = TEMPLATE_DIR / "docs" / "custom-scenarios.md"
-GENERATED_TEST = Path("tests", "authn", "test_custom_scenario.py")
+GENERATED_TEST = Path("tests", "login", "test_custom_scenario.py")
 PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 

@@ -144,7 +144,7 @@ def test_with_the_broker_unreachable_registration_answers_201_fast_and_the_email
     assert (answer.status, answer.body) == (201, {}), deployment.log("gunicorn-no-broker")
     assert answer.seconds < 5, f"registration took {answer.seconds:.1f}s with the broker down"
     state = deployment.shell(
-        f"from {deployment.slug}.authn.models import OutboxEmail as O; "
+        f"from {deployment.slug}.mail.models import OutboxEmail as O; "
         "r = O.objects.get(user__email='offline@example.com'); print(r.status, r.user.is_active)"
     )
     assert state == "pending False", "the user exists, inactive, with its email waiting in the outbox"
@@ -153,7 +153,7 @@ def test_with_the_broker_unreachable_registration_answers_201_fast_and_the_email
 
     # The broker is back (the worker's): the periodic drain, as beat would queue it, sends the email.
     result = run(
-        [deployment.bin / "celery", "-A", "config.celery_app", "call", f"{deployment.slug}.authn.tasks.drain_outbox"],
+        [deployment.bin / "celery", "-A", "config.celery_app", "call", f"{deployment.slug}.mail.tasks.drain_outbox"],
         cwd=deployment.path,
         environment=deployment.environment,
     )
@@ -171,7 +171,7 @@ def test_when_the_mail_server_refuses_twice_exactly_one_email_is_delivered(serve
     assert len(deployment.sink.messages_to("busy@example.com")) == 1
     assert deployment.sink.attempts_to("busy@example.com") == 3, "two refusals, then one accepted delivery"
     state = deployment.shell(
-        f"from {deployment.slug}.authn.models import OutboxEmail as O; "
+        f"from {deployment.slug}.mail.models import OutboxEmail as O; "
         "r = O.objects.get(user__email='busy@example.com'); print(r.status, r.attempts)"
     )
     assert state == "sent 3"

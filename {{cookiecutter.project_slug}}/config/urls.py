@@ -7,18 +7,23 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from {{ cookiecutter.project_slug }}.api.health import HealthView
 {%- if cookiecutter.auth_role == "auth_service" %}
-from {{ cookiecutter.project_slug }}.authn.views.jwks import JWKSView
+from {{ cookiecutter.project_slug }}.sessions.jwks_views import JWKSView
 {%- endif %}
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("health/", HealthView.as_view(), name="health"),
     path("api/auth/", include("{{ cookiecutter.project_slug }}.authn.urls")),
-    {%- if cookiecutter.auth_role == "auth_service" %}
-    path(".well-known/jwks.json", JWKSView.as_view(), name="jwks"),
-    {%- elif cookiecutter.auth_role == "client_service" %}
+    {%- if cookiecutter.auth_role == "client_service" %}
     # Login, refresh and logout are the auth service's, proxied so that browsers see one origin.
     path("api/auth/", include("{{ cookiecutter.project_slug }}.remote.urls")),
+    {%- else %}
+    path("api/auth/", include("{{ cookiecutter.project_slug }}.login.urls")),
+    path("api/auth/", include("{{ cookiecutter.project_slug }}.sessions.urls")),
+    path("api/auth/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
+    {%- endif %}
+    {%- if cookiecutter.auth_role == "auth_service" %}
+    path(".well-known/jwks.json", JWKSView.as_view(), name="jwks"),
     {%- endif %}
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

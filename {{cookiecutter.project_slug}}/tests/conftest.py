@@ -4,28 +4,40 @@ import io
 import json
 {%- endif %}
 import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import jwt
 import pytest
 {%- if cookiecutter.auth_role == "client_service" %}
 import responses
 {%- endif %}
+from django.apps import apps
 from django.conf import settings as django_settings
 from django.test import override_settings
 from django.urls import clear_url_caches
 from rest_framework.test import APIClient
-{%- if cookiecutter.auth_role == "client_service" %}
 
+from {{ cookiecutter.project_slug }}.authn.endpoints import served
+{%- if cookiecutter.auth_role == "client_service" %}
 from {{ cookiecutter.project_slug }}.authn.keys import public_jwk, public_key_pem
+{%- else %}
+from {{ cookiecutter.project_slug }}.sessions.service import issue_tokens as issue_tokens_for
 {%- endif %}
 
+from config import urls as root_urls
+
 from .factories import UserFactory
+from .tokens import OMIT, signing_key_id
 
 TRANSPORTS_MODULE = "{{ cookiecutter.project_slug }}.authn.transports"
 # The token_transport answers, by the class each one sets in GATEHOUSE["TOKEN_TRANSPORT"].
 TRANSPORTS = {
-    "header": f"{TRANSPORTS_MODULE}.HeaderTransport",
-    "cookie": f"{TRANSPORTS_MODULE}.CookieTransport",
-    "both": f"{TRANSPORTS_MODULE}.HeaderOrCookieTransport",
+    "header": f"{TRANSPORTS_MODULE}.header.HeaderTransport",
+    "cookie": f"{TRANSPORTS_MODULE}.cookie.CookieTransport",
+    "both": f"{TRANSPORTS_MODULE}.both.HeaderOrCookieTransport",
 }
 # What this project was generated with, read before any test changes the settings.
 RENDERED_TRANSPORT = django_settings.GATEHOUSE.get("TOKEN_TRANSPORT", TRANSPORTS["header"])
@@ -40,17 +52,32 @@ def pytest_configure(config):
     )
 
 
+def api_url_modules() -> list[Any]:
+    """The `urls` modules of the installed apps that route API endpoints (they name ALL_URLPATTERNS)."""
+    modules = []
+    for app_config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{app_config.name}.urls")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "ALL_URLPATTERNS"):
+            modules.append(module)
+    return modules
+
+
+def reload_urls() -> None:
+    """Route again from the current settings (GATEHOUSE["ENABLED_ENDPOINTS"] decides what is served)."""
+    for module in api_url_modules():
+        importlib.reload(module)
+    importlib.reload(root_urls)
+    clear_url_caches()
+
+
 def reload_stale_urls() -> None:
-    """Route again if the URL patterns no longer match the settings (csrf/ depends on the transport)."""
-    from {{ cookiecutter.project_slug }}.authn import urls as authn_urls
-
-    served = [pattern.name for pattern in authn_urls.ALL_URLPATTERNS if authn_urls.is_served(pattern)]
-    if [pattern.name for pattern in authn_urls.urlpatterns] != served:
-        from config import urls as root_urls
-
-        importlib.reload(authn_urls)
-        importlib.reload(root_urls)
-        clear_url_caches()
+    """Route again if the routed API patterns no longer match the settings."""
+    routed = {module: [pattern.name for pattern in module.urlpatterns] for module in api_url_modules()}
+    if any(names != [pattern.name for pattern in served(module.ALL_URLPATTERNS)] for module, names in routed.items()):
+        reload_urls()
 
 
 @pytest.fixture(autouse=True)
@@ -76,6 +103,85 @@ def token_transport(request):
             yield name
     # A test that re-routed while its transport was not the rendered one leaves csrf/ wrongly routed.
     reload_stale_urls()
+
+
+# Tokens as the issuer makes them, and tokens made by hand. `make_access_token` signs with the test
+# key exactly the claims an issued access token carries, so the same tests run on a service that
+# issues tokens and on a client service that only verifies them; `sign_token` signs any payload.
+
+
+@pytest.fixture
+def sign_token() -> Callable[..., str]:
+    """Sign `payload` as this service's issuer would (the test key and algorithm), or with `key`/`algorithm`.
+
+    With a key pair, the header names the test key's `kid` (as issued tokens do) unless `headers` says otherwise.
+    """
+
+    def sign(
+        payload: dict[str, Any], *, key: Any = None, algorithm: str | None = None, headers: dict | None = None
+    ) -> str:
+        test_kid = signing_key_id()
+        return jwt.encode(
+            payload,
+            django_settings.TEST_JWT_SIGNING_KEY if key is None else key,
+            algorithm=algorithm or django_settings.SIMPLE_JWT["ALGORITHM"],
+            headers={**({"kid": test_kid} if test_kid else {}), **(headers or {})},
+        )
+
+    return sign
+
+
+@pytest.fixture
+def access_claims() -> Callable[..., dict[str, Any]]:
+    """The claims of an access token for `user`, as the issuer writes them; keyword arguments override or OMIT."""
+
+    def claims(user: Any, **overrides: Any) -> dict[str, Any]:
+        now = int(time.time())
+        payload = {
+            "token_type": "access",
+            "exp": now + int(django_settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()),
+            "iat": now,
+            "jti": uuid.uuid4().hex,
+            "user_id": str(user.pk),
+            "aud": django_settings.SIMPLE_JWT["AUDIENCE"],
+            "iss": django_settings.SIMPLE_JWT["ISSUER"],
+            **overrides,
+        }
+        return {name: value for name, value in payload.items() if value is not OMIT}
+
+    return claims
+
+
+@pytest.fixture
+def make_access_token(sign_token, access_claims) -> Callable[..., str]:
+    """A signed access token for `user`; keyword arguments change its claims (OMIT removes one)."""
+
+    def make(user: Any, **overrides: Any) -> str:
+        return sign_token(access_claims(user, **overrides))
+
+    return make
+{%- if cookiecutter.auth_role != "client_service" %}
+
+
+@pytest.fixture
+def issue_tokens(db) -> Callable[..., Any]:
+    """Issue a real token pair for `user`, as a completed login does (a TokenPair: access, refresh, expires_in)."""
+    return issue_tokens_for
+{%- endif %}
+
+
+@pytest.fixture
+def enabled_endpoints(settings) -> Iterator[Callable[[list[str]], None]]:
+    """Route only the given endpoints (GATEHOUSE["ENABLED_ENDPOINTS"]) for the rest of the test."""
+    original = settings.GATEHOUSE
+
+    def enable(names: list[str]) -> None:
+        settings.GATEHOUSE = {**original, "ENABLED_ENDPOINTS": names}
+        reload_urls()
+
+    yield enable
+    settings.GATEHOUSE = original
+    reload_urls()
 
 
 @pytest.fixture

@@ -12,17 +12,16 @@ from celery.schedules import crontab
 from corsheaders.defaults import default_headers
 {%- endif %}
 from pythonjsonlogger.core import RESERVED_ATTRS
-{%- if cookiecutter.auth_role != "client_service" and cookiecutter.use_registration == "n" %}
-
-from {{ cookiecutter.project_slug }}.authn.conf import ALL_ENDPOINTS, REGISTRATION_ENDPOINTS
-{%- endif %}
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 APPS_DIR = BASE_DIR / "{{ cookiecutter.project_slug }}"
 
 env = environ.Env()
-# A `.env` file beside manage.py fills in what the real environment leaves unset.
-if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True):
+# A `.env` file beside manage.py fills in what the real environment leaves unset: on a
+# developer's machine and in tests (it holds the embedded default's secrets), and in
+# production only with DJANGO_READ_DOT_ENV_FILE=true, where the deployment sets the environment.
+READS_DOT_ENV_BY_DEFAULT = not env("DJANGO_SETTINGS_MODULE", default="").endswith(".production")
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=READS_DOT_ENV_BY_DEFAULT):
     env.read_env(BASE_DIR / ".env")
 
 # GENERAL
@@ -97,7 +96,9 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
+    {%- if cookiecutter.auth_role != "client_service" %}
     "rest_framework_simplejwt.token_blacklist",
+    {%- endif %}
 ]
 LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.api",
@@ -105,7 +106,13 @@ LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.authn",
     {%- if cookiecutter.auth_role == "client_service" %}
     "{{ cookiecutter.project_slug }}.remote",
+    {%- else %}
+    "{{ cookiecutter.project_slug }}.login",
+    "{{ cookiecutter.project_slug }}.sessions",
+    "{{ cookiecutter.project_slug }}.accounts",
+    "{{ cookiecutter.project_slug }}.mail",
     {%- endif %}
+    "{{ cookiecutter.project_slug }}.audit",
 ]
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -288,27 +295,30 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic tasks, queued by one `celery -A config.celery_app beat` process per deployment.
 # https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
 CELERY_BEAT_SCHEDULE = {
+    {%- if cookiecutter.auth_role != "client_service" %}
     "flush-expired-tokens": {
-        "task": "{{ cookiecutter.project_slug }}.api.tasks.flush_expired_tokens",
+        "task": "{{ cookiecutter.project_slug }}.sessions.tasks.flush_expired_tokens",
         "schedule": crontab(hour=3, minute=30),
     },
-    # Account emails that were not delivered (broker or mail server down) are queued again.
+    # Emails that were not delivered (broker or mail server down) are queued again.
     "drain-email-outbox": {
-        "task": "{{ cookiecutter.project_slug }}.authn.tasks.drain_outbox",
+        "task": "{{ cookiecutter.project_slug }}.mail.tasks.drain_outbox",
         "schedule": timedelta(minutes=1),
     },
     "purge-email-outbox": {
-        "task": "{{ cookiecutter.project_slug }}.authn.tasks.purge_outbox",
+        "task": "{{ cookiecutter.project_slug }}.mail.tasks.purge_outbox",
         "schedule": crontab(hour=3, minute=45),
     },
-    # The audit log keeps GATEHOUSE["AUDIT_LOG_RETENTION"]; refresh-token families end by themselves.
-    "purge-audit-log": {
-        "task": "{{ cookiecutter.project_slug }}.authn.tasks.purge_audit_log",
-        "schedule": crontab(hour=4, minute=0),
-    },
+    # Refresh-token families end by themselves; their rows go a day later.
     "purge-refresh-families": {
-        "task": "{{ cookiecutter.project_slug }}.authn.tasks.purge_refresh_families",
+        "task": "{{ cookiecutter.project_slug }}.sessions.tasks.purge_refresh_families",
         "schedule": crontab(hour=4, minute=15),
+    },
+    {%- endif %}
+    # The audit log keeps GATEHOUSE["AUDIT_LOG_RETENTION"].
+    "purge-audit-log": {
+        "task": "{{ cookiecutter.project_slug }}.audit.tasks.purge_audit_log",
+        "schedule": crontab(hour=4, minute=0),
     },
 }
 # Web requests publish email tasks: when the broker is down, publishing must fail within
@@ -350,44 +360,62 @@ GATEHOUSE = {
     # Offered by GET /api/auth/options/ in this order; add your own scenario classes here.
     "LOGIN_SCENARIOS": [
         {%- if cookiecutter.use_password_login == "y" %}
-        "{{ cookiecutter.project_slug }}.authn.scenarios.PasswordScenario",
+        "{{ cookiecutter.project_slug }}.login.scenarios.PasswordScenario",
         {%- endif %}
         {%- if cookiecutter.use_email_code_login == "y" %}
-        "{{ cookiecutter.project_slug }}.authn.scenarios.EmailCodeScenario",
+        "{{ cookiecutter.project_slug }}.login.scenarios.EmailCodeScenario",
         {%- endif %}
         {%- if cookiecutter.use_password_then_email_code == "y" %}
-        "{{ cookiecutter.project_slug }}.authn.scenarios.PasswordAndEmailCodeScenario",
+        "{{ cookiecutter.project_slug }}.login.scenarios.PasswordAndEmailCodeScenario",
         {%- endif %}
     ],
-    # Where tokens travel (the token_transport answer); authn/transports.py has the three transports.
+    # Where tokens travel (the token_transport answer; authn/transports/).
     {%- if cookiecutter.token_transport == "cookie" %}
-    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.CookieTransport",
+    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.cookie.CookieTransport",
     {%- elif cookiecutter.token_transport == "both" %}
-    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.HeaderOrCookieTransport",
+    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.both.HeaderOrCookieTransport",
     {%- else %}
-    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.HeaderTransport",
+    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.header.HeaderTransport",
     {%- endif %}
     # Proxies in front that append to X-Forwarded-For: the lockouts' client address is that many
     # entries from the right. Behind a proxy, leaving it 0 counts every client as the proxy.
     "TRUSTED_PROXY_COUNT": env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0),
-    {%- if cookiecutter.auth_role == "client_service" %}
-    # A client service verifies tokens and serves its users' accounts; the auth service logs them in.
-    # (csrf/ is served only when tokens may travel in cookies.)
-    "ENABLED_ENDPOINTS": ["token-verify", "me", "csrf"],
-    {%- elif cookiecutter.use_registration == "n" %}
-    # No self-service registration: staff create accounts; register/ and its activation are not routed.
-    "ENABLED_ENDPOINTS": [name for name in ALL_ENDPOINTS if name not in REGISTRATION_ENDPOINTS],
+    "SITE_NAME": "{{ cookiecutter.project_name }}",
+    {%- if cookiecutter.auth_role == "auth_service" %}
+    # Access tokens carry what client services copy of the user (email, names, staff flags).
+    "USER_CLAIMS_IN_ACCESS_TOKENS": True,
+    # More PEM public keys, published in the JWKS and accepted: the next key before it signs, or
+    # the previous one until its tokens have expired (docs/remote-split.md, `manage.py jwt_keys`).
+    "EXTRA_VERIFYING_KEYS": env.str("JWT_PUBLIC_KEYS", multiline=True, default=""),
+    {%- elif cookiecutter.auth_role == "client_service" %}
+    # Tokens are the auth service's, verified with the keys of its JWKS (remote/jwks.py).
+    "AUTH_SERVICE_URL": env("AUTH_SERVICE_URL", default=""),
+    "JWKS_CLIENT": "{{ cookiecutter.project_slug }}.remote.jwks.CachedJWKSClient",
     {%- endif %}
 }
 
 # SIMPLE JWT (access and refresh tokens)
 # ------------------------------------------------------------------------------
 # https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
-# The keys are set by local.py and production.py from the environment, and by test.py;
-# SIGNING_KEY is None here so that nothing can fall back to SECRET_KEY (simplejwt's default).
+{%- if cookiecutter.auth_role == "client_service" %}
+# This service holds no key: it verifies the auth service's tokens with the keys of its JWKS.
+# SIGNING_KEY is None so that nothing can fall back to SECRET_KEY (simplejwt's default).
+{%- elif cookiecutter.signing_algorithm == "HS256" %}
+# JWT_SIGNING_KEY: its own random value, never SECRET_KEY (which simplejwt would fall back to).
+# Local and production settings require it; the system checks refuse a short or reused one.
+{%- else %}
+# JWT_PRIVATE_KEY: a PEM private key, newlines written as \n; tokens are verified with its public
+# half (authn/tokens.py). Local and production settings require it.
+{%- endif %}
 SIMPLE_JWT = {
     "ALGORITHM": "{{ cookiecutter.signing_algorithm }}",
+    {%- if cookiecutter.auth_role == "client_service" %}
     "SIGNING_KEY": None,
+    {%- elif cookiecutter.signing_algorithm == "HS256" %}
+    "SIGNING_KEY": env("JWT_SIGNING_KEY", default=None),
+    {%- else %}
+    "SIGNING_KEY": env.str("JWT_PRIVATE_KEY", multiline=True, default="") or None,
+    {%- endif %}
     "VERIFYING_KEY": None,
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=5),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=1),

@@ -1,9 +1,7 @@
 """Settings for a developer's machine: the embedded default needs no server at all."""
 
-from {{ cookiecutter.project_slug }}.authn.keys import read_token_keys
-
 from .base import *  # noqa: F403
-from .base import EMAIL_HOST, GATEHOUSE, LOGGING, REST_FRAMEWORK, SIMPLE_JWT, env
+from .base import EMAIL_HOST, {% if cookiecutter.auth_role == "client_service" or cookiecutter.use_dev_auto_login == "y" %}GATEHOUSE, {% endif %}LOGGING, REST_FRAMEWORK{% if cookiecutter.auth_role != "client_service" %}, SIMPLE_JWT{% endif %}, env
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -17,8 +15,15 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 
 # JSON WEB TOKENS
 # ------------------------------------------------------------------------------
-# From the environment, with no built-in fallback; authn/keys.py names the variables.
-read_token_keys(env, SIMPLE_JWT, GATEHOUSE)
+# From the environment (.env, written by scripts/write_env_file.py), with no built-in
+# fallback: a missing variable stops the start, naming it.
+{%- if cookiecutter.auth_role == "client_service" %}
+GATEHOUSE["AUTH_SERVICE_URL"] = env("AUTH_SERVICE_URL")
+{%- elif cookiecutter.signing_algorithm == "HS256" %}
+SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY")
+{%- else %}
+SIMPLE_JWT["SIGNING_KEY"] = env.str("JWT_PRIVATE_KEY", multiline=True)
+{%- endif %}
 
 # LOGGING
 # ------------------------------------------------------------------------------

@@ -1,18 +1,37 @@
 """Production settings: everything comes from the environment, and nothing has a dev default.
 
-A missing required variable stops the process at start with its name.
+Missing required variables stop the process at start, all named in one message. The
+`.env` file is not read unless DJANGO_READ_DOT_ENV_FILE=true (base.py).
 """
 
-import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
-from sentry_sdk.integrations.celery import CeleryIntegration
-from sentry_sdk.integrations.django import DjangoIntegration
-
-from {{ cookiecutter.project_slug }}.api.request_id import add_request_id_to_sentry_event
-from {{ cookiecutter.project_slug }}.authn.keys import read_token_keys
 
 from .base import *  # noqa: F403
-from .base import DATABASES, GATEHOUSE, REDIS_URL, SIMPLE_JWT, SPECTACULAR_SETTINGS, env
+from .base import DATABASES, {% if cookiecutter.task_broker == "redis" %}REDIS_URL, {% endif %}SPECTACULAR_SETTINGS, env
+
+# REQUIRED ENVIRONMENT
+# ------------------------------------------------------------------------------
+# Checked all at once, so that a first deployment learns every missing name from one start.
+REQUIRED_VARIABLES = [
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    {%- if cookiecutter.auth_role == "client_service" %}
+    "AUTH_SERVICE_URL",
+    {%- else %}
+    "EMAIL_HOST",
+    {%- if cookiecutter.signing_algorithm == "HS256" %}
+    "JWT_SIGNING_KEY",
+    {%- else %}
+    "JWT_PRIVATE_KEY",
+    {%- endif %}
+    {%- endif %}
+    {%- if cookiecutter.task_broker == "rabbitmq" %}
+    "CELERY_BROKER_URL",
+    {%- endif %}
+]
+if missing := [name for name in REQUIRED_VARIABLES if not env(name, default="")]:
+    raise ImproperlyConfigured(f"Set the environment variables {', '.join(missing)} (production requires them).")
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -20,11 +39,6 @@ from .base import DATABASES, GATEHOUSE, REDIS_URL, SIMPLE_JWT, SPECTACULAR_SETTI
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 # https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
-
-# JSON WEB TOKENS
-# ------------------------------------------------------------------------------
-# From the environment, with no built-in fallback; authn/keys.py names the variables.
-read_token_keys(env, SIMPLE_JWT, GATEHOUSE)
 
 # DATABASES
 # ------------------------------------------------------------------------------
@@ -39,13 +53,6 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # ------------------------------------------------------------------------------
 # Flows, codes and lockout counters must be shared by every web process: base.py
 # configures the Redis cache from REDIS_URL, which production requires.
-if not REDIS_URL:
-    raise ImproperlyConfigured("Set the REDIS_URL environment variable (the cache shared by all processes).")
-
-# EMAIL
-# ------------------------------------------------------------------------------
-# https://docs.djangoproject.com/en/5.2/ref/settings/#email-host
-EMAIL_HOST = env("EMAIL_HOST")
 
 # CELERY
 # ------------------------------------------------------------------------------
@@ -97,21 +104,10 @@ SPECTACULAR_SETTINGS["SERVE_AUTHENTICATION"] = ["rest_framework.authentication.S
 # SENTRY
 # ------------------------------------------------------------------------------
 # Error reports (and, when SENTRY_TRACES_SAMPLE_RATE is above 0, traces) go to Sentry once
-# SENTRY_DSN is set. The options below keep credentials out of the reports: this service's
-# request bodies carry passwords, one-time codes and refresh tokens, and so do the local
-# variables of its authentication code.
+# SENTRY_DSN is set; the api app starts the client with options that keep credentials out
+# of the reports ({{ cookiecutter.project_slug }}/api/sentry.py).
 # https://docs.sentry.io/platforms/python/integrations/django/
 SENTRY_DSN = env("SENTRY_DSN", default="")
-if SENTRY_DSN:
-    sentry_sdk.init(
-        dsn=SENTRY_DSN,
-        environment=env("SENTRY_ENVIRONMENT", default="production"),
-        release=env("SENTRY_RELEASE", default=None),
-        integrations=[DjangoIntegration(), CeleryIntegration()],
-        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
-        # No user ids, emails, IP addresses, cookies or Authorization headers.
-        send_default_pii=False,
-        max_request_body_size="never",
-        include_local_variables=False,
-        before_send=add_request_id_to_sentry_event,
-    )
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default=None)
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)

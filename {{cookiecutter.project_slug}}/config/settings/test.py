@@ -1,7 +1,12 @@
 """Settings for the test suite: fast, isolated, and needing no running service."""
 {%- if cookiecutter.signing_algorithm != "HS256" %}
 
-from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem, key_id, public_key_pem
+from cryptography.hazmat.primitives import serialization
+{%- if cookiecutter.signing_algorithm == "RS256" %}
+from cryptography.hazmat.primitives.asymmetric import rsa
+{%- else %}
+from cryptography.hazmat.primitives.asymmetric import ed25519
+{%- endif %}
 {%- endif %}
 
 from .base import *  # noqa: F403
@@ -20,17 +25,23 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 TEST_JWT_SIGNING_KEY = "test-only-jwt-signing-key-that-never-signs-anything-real"
 SIMPLE_JWT["SIGNING_KEY"] = TEST_JWT_SIGNING_KEY
 {%- else %}
-# A key pair made afresh at every start, so no private key sits in the repository; 2048-bit
-# RSA keeps the start fast. The tests sign their own tokens with TEST_JWT_SIGNING_KEY too.
-TEST_JWT_SIGNING_KEY = generate_private_key_pem("{{ cookiecutter.signing_algorithm }}", rsa_key_bits=2048)
-TEST_JWT_KID = key_id(public_key_pem(TEST_JWT_SIGNING_KEY), "{{ cookiecutter.signing_algorithm }}")
+# A key pair made afresh at every start, so no private key sits in the repository{% if cookiecutter.signing_algorithm == "RS256" %}; 2048-bit
+# RSA keeps the start fast{% endif %}. The tests sign their own tokens with TEST_JWT_SIGNING_KEY too.
+TEST_JWT_SIGNING_KEY = (
+    {%- if cookiecutter.signing_algorithm == "RS256" %}
+    rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    {%- else %}
+    ed25519.Ed25519PrivateKey.generate()
+    {%- endif %}
+    .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    .decode()
+)
 {%- if cookiecutter.auth_role == "client_service" %}
 # A client service holds no key: it reads the auth service's JWKS. The tests play the auth
 # service, serving the test key's public half at this URL (tests/conftest.py).
 GATEHOUSE["AUTH_SERVICE_URL"] = "https://auth.test"
 {%- else %}
 SIMPLE_JWT["SIGNING_KEY"] = TEST_JWT_SIGNING_KEY
-SIMPLE_JWT["VERIFYING_KEY"] = public_key_pem(TEST_JWT_SIGNING_KEY)
 {%- endif %}
 {%- endif %}
 

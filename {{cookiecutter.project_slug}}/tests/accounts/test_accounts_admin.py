@@ -5,12 +5,12 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from {{ cookiecutter.project_slug }}.authn.account_tokens import activation_token_generator
-from {{ cookiecutter.project_slug }}.authn.models import OutboxEmail
-from {{ cookiecutter.project_slug }}.authn.tokens import issue_tokens
+from {{ cookiecutter.project_slug }}.accounts.link_tokens import activation_token_generator
+from {{ cookiecutter.project_slug }}.mail.models import OutboxEmail
+from {{ cookiecutter.project_slug }}.sessions.service import issue_tokens
 
 from ..factories import UserFactory
-from .account_helpers import activation_params, emails_to, requires_password_endpoints
+from .helpers import activation_params, emails_to
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,6 @@ def test_activate_switches_accounts_on(staff_client, django_capture_on_commit_ca
         assert (user.is_active, user.activation_pending) == (True, False), user.email
 
 
-@requires_password_endpoints
 def test_deactivate_switches_accounts_off_for_good_and_ends_their_sessions(
     staff_client, api_client, django_capture_on_commit_callbacks
 ):
@@ -81,17 +80,17 @@ def test_resend_activation_email_goes_through_the_outbox_to_waiting_accounts_onl
 
 def test_the_outbox_is_listed_read_only(staff_client):
     row = OutboxEmail.objects.create(kind=OutboxEmail.Kind.ACTIVATION, user=pending_user(), last_error="451 later")
-    listing = staff_client.get(reverse("admin:authn_outboxemail_changelist"))
+    listing = staff_client.get(reverse("admin:mail_outboxemail_changelist"))
     assert listing.status_code == 200
     assert "pending@example.com" in listing.content.decode()
-    detail = staff_client.get(reverse("admin:authn_outboxemail_change", args=[row.pk]))
+    detail = staff_client.get(reverse("admin:mail_outboxemail_change", args=[row.pk]))
     assert detail.status_code == 200
     assert "451 later" in detail.content.decode()
-    edit = staff_client.post(reverse("admin:authn_outboxemail_change", args=[row.pk]), {"status": "sent"})
+    edit = staff_client.post(reverse("admin:mail_outboxemail_change", args=[row.pk]), {"status": "sent"})
     assert edit.status_code == 403
-    assert staff_client.get(reverse("admin:authn_outboxemail_add")).status_code == 403
+    assert staff_client.get(reverse("admin:mail_outboxemail_add")).status_code == 403
     assert (
-        staff_client.post(reverse("admin:authn_outboxemail_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+        staff_client.post(reverse("admin:mail_outboxemail_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
     )
     row.refresh_from_db()
     assert row.status == OutboxEmail.Status.PENDING

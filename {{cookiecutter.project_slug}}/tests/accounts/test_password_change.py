@@ -7,18 +7,18 @@ token and the password would let a stolen access token outlive its five minutes.
 import pytest
 from django.core import mail
 
-from {{ cookiecutter.project_slug }}.authn import attempts
 from {{ cookiecutter.project_slug }}.authn.errors import (
     NOT_AUTHENTICATED,
     PASSWORD_INCORRECT,
     TOKEN_NOT_VALID,
 )
+from {{ cookiecutter.project_slug }}.login import lockout as attempts
 
-from ..authn.login_helpers import assert_error
 from ..factories import DEFAULT_PASSWORD, UserFactory
-from .account_helpers import emails_to, error_codes, requires_password_endpoints
+from ..login.helpers import assert_error
+from .helpers import emails_to, error_codes
 
-pytestmark = [pytest.mark.django_db, requires_password_endpoints]
+pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "brand new sturdy lantern"
 

@@ -12,8 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from {{ cookiecutter.project_slug }}.authn import attempts
-from {{ cookiecutter.project_slug }}.authn.account_tokens import (
+from {{ cookiecutter.project_slug }}.accounts.link_tokens import (
     activation_token_generator,
     encode_uid,
 )
@@ -22,13 +21,14 @@ from {{ cookiecutter.project_slug }}.authn.errors import (
     PASSWORD_RESET_LINK_INVALID,
     TOKEN_NOT_VALID,
 )
-from {{ cookiecutter.project_slug }}.authn.scenarios import PasswordScenario
+from {{ cookiecutter.project_slug }}.login import lockout as attempts
+from {{ cookiecutter.project_slug }}.login.scenarios import PasswordScenario
 
-from ..authn.login_helpers import assert_complete, assert_error, enable_scenarios, login_url
 from ..factories import DEFAULT_PASSWORD, UserFactory
-from .account_helpers import emails_to, error_codes, requires_password_endpoints, reset_params, travel
+from ..login.helpers import assert_complete, assert_error, enable_scenarios, login_url
+from .helpers import emails_to, error_codes, reset_params, travel
 
-pytestmark = [pytest.mark.django_db, requires_password_endpoints]
+pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "brand new sturdy lantern"
 User = get_user_model()

@@ -2,9 +2,9 @@
 
 import pytest
 
-from .account_helpers import error_codes, requires_password_endpoints
+from .helpers import error_codes
 
-pytestmark = [pytest.mark.django_db, requires_password_endpoints]
+pytestmark = pytest.mark.django_db
 
 
 def validate(accounts, body):

@@ -8,20 +8,23 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import IntegrityError
+from django.utils import timezone
+from kombu.exceptions import OperationalError
 
-from {{ cookiecutter.project_slug }}.authn import attempts
 from {{ cookiecutter.project_slug }}.authn.errors import (
     ACCOUNT_INACTIVE,
     INVALID_CREDENTIALS,
 )
-from {{ cookiecutter.project_slug }}.authn.models import OutboxEmail
-from {{ cookiecutter.project_slug }}.authn.scenarios import PasswordScenario
+from {{ cookiecutter.project_slug }}.login import lockout as attempts
+from {{ cookiecutter.project_slug }}.login.scenarios import PasswordScenario
+from {{ cookiecutter.project_slug }}.mail import tasks
+from {{ cookiecutter.project_slug }}.mail.models import OutboxEmail
 
-from ..authn.login_helpers import assert_error, enable_scenarios, login_url
 from ..factories import UserFactory
-from .account_helpers import activation_params, emails_to, error_codes, requires_registration
+from ..login.helpers import assert_error, enable_scenarios, login_url
+from .helpers import activation_params, emails_to, error_codes
 
-pytestmark = [pytest.mark.django_db, requires_registration]
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "sturdy lantern orchard"
 User = get_user_model()
@@ -269,3 +272,41 @@ def test_integrity_errors_other_than_a_race_are_not_hidden(accounts, monkeypatch
     monkeypatch.setattr(User, "save", broken_save)
     with pytest.raises(IntegrityError):
         register(accounts)
+
+
+# The outbox (mail/): a registration's email is a row, sent once, and sent later when the broker is down.
+
+
+def test_a_registration_writes_its_email_to_the_outbox_and_sends_it_once(accounts):
+    accounts.post("register/", {"email": "new@example.com", "password": PASSWORD})
+    (row,) = OutboxEmail.objects.all()
+    assert (row.kind, row.user.email, row.status, row.attempts) == (
+        "activation",
+        "new@example.com",
+        OutboxEmail.Status.SENT,
+        1,
+    )
+    assert row.sent_at is not None
+    assert len(emails_to("new@example.com")) == 1
+
+
+def test_when_the_broker_is_down_registration_answers_201_and_the_drain_sends_later(
+    accounts, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.deliver_outbox_email, "apply_async", broker_down)
+    response = accounts.post("register/", {"email": "new@example.com", "password": PASSWORD})
+    assert response.status_code == 201
+    (row,) = OutboxEmail.objects.all()
+    assert row.status == OutboxEmail.Status.PENDING
+    assert row.user.email == "new@example.com"
+    assert row.next_attempt_at <= timezone.now(), "a row that could not be published is due at once"
+    assert mail.outbox == []
+
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.drain_outbox.delay()
+    (message,) = emails_to("new@example.com")
+    assert accounts.post("register/activate/", activation_params(message)).status_code == 200

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 
-from {{ cookiecutter.project_slug }}.authn.account_tokens import (
+from {{ cookiecutter.project_slug }}.accounts.link_tokens import (
     activation_token_generator,
     encode_uid,
     password_reset_token_generator,
@@ -20,13 +20,13 @@ from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
 from {{ cookiecutter.project_slug }}.authn.errors import (
     ACTIVATION_LINK_INVALID,
 )
-from {{ cookiecutter.project_slug }}.authn.scenarios import PasswordScenario
+from {{ cookiecutter.project_slug }}.login.scenarios import PasswordScenario
 
-from ..authn.login_helpers import assert_complete, assert_error, enable_scenarios, login_url
 from ..factories import UserFactory
-from .account_helpers import activation_params, emails_to, error_codes, requires_registration, travel
+from ..login.helpers import assert_complete, assert_error, enable_scenarios, login_url
+from .helpers import activation_params, emails_to, error_codes, travel
 
-pytestmark = [pytest.mark.django_db, requires_registration]
+pytestmark = pytest.mark.django_db
 
 EMAIL = "new@example.com"
 PASSWORD = "sturdy lantern orchard"

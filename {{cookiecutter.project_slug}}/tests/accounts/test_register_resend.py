@@ -3,12 +3,12 @@
 import pytest
 from django.core import mail
 
-from {{ cookiecutter.project_slug }}.authn import attempts
+from {{ cookiecutter.project_slug }}.login import lockout as attempts
 
 from ..factories import UserFactory
-from .account_helpers import activation_params, emails_to, error_codes, requires_registration
+from .helpers import activation_params, emails_to, error_codes
 
-pytestmark = [pytest.mark.django_db, requires_registration]
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "sturdy lantern orchard"
 

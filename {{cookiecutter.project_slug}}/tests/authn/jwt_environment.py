@@ -3,27 +3,38 @@
 For tests that start the project in a subprocess with production or local settings,
 which refuse to start without the key.
 """
+{%- if cookiecutter.auth_role != "client_service" and cookiecutter.signing_algorithm != "HS256" %}
 
-from {{ cookiecutter.project_slug }}.authn import checks
 from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem
+{%- endif %}
 
-if checks.AUTH_ROLE == "client_service":
-    # A client service holds no key: what it cannot start without is where to read the keys.
-    JWT_KEY_VARIABLE = "AUTH_SERVICE_URL"
-elif checks.RENDERED_ALGORITHM == "HS256":
-    JWT_KEY_VARIABLE = "JWT_SIGNING_KEY"
-else:
-    JWT_KEY_VARIABLE = "JWT_PRIVATE_KEY"
+{%- if cookiecutter.auth_role == "client_service" %}
+
+# A client service holds no key: what it cannot start without is where to read the keys.
+JWT_KEY_VARIABLE = "AUTH_SERVICE_URL"
 
 
 def jwt_key_value() -> str:
-    """A fresh value for JWT_KEY_VARIABLE as scripts/write_env_file.py writes it (PEM newlines as \\n)."""
-    if JWT_KEY_VARIABLE == "JWT_SIGNING_KEY":
-        return "test-only-jwt-signing-key-" + "k" * 40
-    if JWT_KEY_VARIABLE == "AUTH_SERVICE_URL":
-        return "https://auth.example.com"
-    private_key = generate_private_key_pem(checks.RENDERED_ALGORITHM, rsa_key_bits=2048)
+    """The auth service's base URL, as a deployment sets it."""
+    return "https://auth.example.com"
+{%- elif cookiecutter.signing_algorithm == "HS256" %}
+
+JWT_KEY_VARIABLE = "JWT_SIGNING_KEY"
+
+
+def jwt_key_value() -> str:
+    """A fresh value for JWT_SIGNING_KEY, long enough for the system checks."""
+    return "test-only-jwt-signing-key-" + "k" * 40
+{%- else %}
+
+JWT_KEY_VARIABLE = "JWT_PRIVATE_KEY"
+
+
+def jwt_key_value() -> str:
+    """A fresh {{ cookiecutter.signing_algorithm }} private key as scripts/write_env_file.py writes it (PEM newlines as \\n)."""
+    private_key = generate_private_key_pem("{{ cookiecutter.signing_algorithm }}", rsa_key_bits=2048)
     return private_key.strip().replace("\n", "\\n")
+{%- endif %}
 
 
 def jwt_key_environment() -> dict[str, str]:

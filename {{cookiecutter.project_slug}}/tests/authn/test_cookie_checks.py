@@ -2,9 +2,7 @@
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.authn import checks
-
-TRANSPORTS = "{{ cookiecutter.project_slug }}.authn.transports"
+from {{ cookiecutter.project_slug }}.authn.transports import cookie_checks as checks
 
 
 def ids_of(messages) -> list[str]:
@@ -51,17 +49,11 @@ def test_partitioned_without_secure_is_refused(gatehouse):
 
 def test_the_deploy_check_warns_when_cookie_tokens_are_not_secure(gatehouse, settings):
     settings.DEBUG = False
-    gatehouse(TOKEN_TRANSPORT=f"{TRANSPORTS}.CookieTransport", AUTH_COOKIE_SECURE=False)
+    gatehouse(AUTH_COOKIE_SECURE=False)
     assert ids_of(checks.check_auth_cookies_secure()) == [checks.COOKIE_NOT_SECURE]
 
 
-@pytest.mark.parametrize("transport", ["HeaderTransport", "CookieTransport", "HeaderOrCookieTransport"])
-def test_the_deploy_check_passes_with_the_default_secure_setting_outside_debug(transport, gatehouse, settings):
+def test_the_deploy_check_passes_with_the_default_secure_setting_outside_debug(gatehouse, settings):
     settings.DEBUG = False
-    gatehouse(TOKEN_TRANSPORT=f"{TRANSPORTS}.{transport}", AUTH_COOKIE_SECURE=None)
-    assert checks.check_auth_cookies_secure() == []
-
-
-def test_the_deploy_check_ignores_cookie_settings_of_the_header_transport(gatehouse):
-    gatehouse(TOKEN_TRANSPORT=f"{TRANSPORTS}.HeaderTransport", AUTH_COOKIE_SECURE=False)
+    gatehouse(AUTH_COOKIE_SECURE=None)
     assert checks.check_auth_cookies_secure() == []

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from {{ cookiecutter.project_slug }}.authn.errors import NOT_AUTHENTICATED, TOKEN_NOT_VALID
 
 from ..factories import UserFactory
-from .conftest import bearer
+from ..tokens import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from {{ cookiecutter.project_slug }}.authn.errors import TOKEN_NOT_VALID
 
 from ..factories import UserFactory
-from .conftest import OMIT
+from ..tokens import OMIT
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from ..authn.conftest import access_claims, make_access_token, sign_token  # noqa: F401 (fixtures)
-
 ME_URL = "/api/auth/me/"
 JWKS_PATH = "/.well-known/jwks.json"
 
@@ -35,7 +33,7 @@ def remote_user() -> SimpleNamespace:
 
 
 @pytest.fixture
-def remote_token(make_access_token, remote_user) -> Callable[..., str]:  # noqa: F811 (the fixture imported above)
+def remote_token(make_access_token, remote_user) -> Callable[..., str]:
     """An access token of the auth service for `remote_user`, with the user claims it writes; overrides change them."""
 
     def make(**overrides: Any) -> str:

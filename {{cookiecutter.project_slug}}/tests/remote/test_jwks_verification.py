@@ -21,7 +21,7 @@ from django.core.cache import cache
 from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem, key_id, public_jwk, public_key_pem
 from {{ cookiecutter.project_slug }}.remote.jwks import FETCH_LOCK_CACHE_KEY, JWKS_CACHE_KEY
 
-from ..authn.conftest import bearer
+from ..tokens import bearer, signing_key_id
 from .conftest import JWKS_PATH, ME_URL, auth_service_url, jwks_fetches
 
 pytestmark = pytest.mark.django_db
@@ -67,13 +67,13 @@ def test_a_token_from_another_issuer_is_refused(suffix, api_client, remote_token
 def test_a_token_signed_by_another_key_under_a_published_kid_is_refused(
     api_client, sign_token, access_claims, remote_user, next_key
 ):
-    token = sign_token(access_claims(remote_user), key=next_key, headers={"kid": settings.TEST_JWT_KID})
+    token = sign_token(access_claims(remote_user), key=next_key, headers={"kid": signing_key_id()})
     assert_refused(api_client.get(ME_URL, **bearer(token)))
 
 
 def test_a_token_hmac_signed_with_the_published_public_key_is_refused(api_client, access_claims, remote_user):
     public_pem = public_key_pem(settings.TEST_JWT_SIGNING_KEY).encode()
-    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": settings.TEST_JWT_KID}).encode())
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": signing_key_id()}).encode())
     payload = b64url(json.dumps(access_claims(remote_user)).encode())
     signature = b64url(hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest())
     assert_refused(api_client.get(ME_URL, **bearer(f"{header}.{payload}.{signature}")))
@@ -147,4 +147,4 @@ def test_an_unreachable_auth_service_fails_closed_for_unknown_keys(api_client, r
 
 def test_the_keys_are_shared_through_the_django_cache(api_client, remote_token):
     api_client.get(ME_URL, **bearer(remote_token()))
-    assert settings.TEST_JWT_KID in cache.get(JWKS_CACHE_KEY)["keys"]
+    assert signing_key_id() in cache.get(JWKS_CACHE_KEY)["keys"]

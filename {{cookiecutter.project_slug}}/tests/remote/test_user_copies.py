@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ..authn.conftest import bearer
+from ..tokens import bearer
 from .conftest import ME_URL
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.db.models.signals import post_migrate
 
 class ApiConfig(AppConfig):
     """Plumbing every endpoint shares: the error shape, the health check, the cache table,
-    request ids, the deploy checks and the periodic housekeeping tasks."""
+    request ids, the deploy checks and error reports."""
 
     name = "{{ cookiecutter.project_slug }}.api"
     label = "api"
@@ -16,6 +16,7 @@ class ApiConfig(AppConfig):
         from .cache_table import create_cache_table
         from .checks import DEPLOY_CHECKS
         from .request_id import clear_request_id, connect_celery_signals
+        from .sentry import init_sentry
 
         # Django sends post_migrate only for apps with models, and this app has none: listen
         # to every app's (creating the table is skipped once it exists, at the cost of one query).
@@ -24,3 +25,4 @@ class ApiConfig(AppConfig):
             register(check, Tags.security, deploy=True)
         request_finished.connect(clear_request_id, dispatch_uid="api.clear_request_id")
         connect_celery_signals()
+        init_sentry()

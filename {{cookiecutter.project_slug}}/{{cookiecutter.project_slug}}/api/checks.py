@@ -11,12 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error
-{%- if cookiecutter.use_dev_auto_login == "y" %}
-from rest_framework.settings import api_settings
-
-from ..authn.conf import gatehouse_settings
-from ..authn.dev_auto_login import DevAutoLoginAuthentication
-{%- endif %}
 
 # Caches whose content lives inside one process: another web process, or the same one
 # after a restart, sees none of it.
@@ -28,9 +22,6 @@ PER_PROCESS_CACHE_BACKENDS = {
 PER_PROCESS_CACHE = "api.E001"
 INLINE_CELERY = "api.E002"
 DEBUG_ON = "api.E003"
-{%- if cookiecutter.use_dev_auto_login == "y" %}
-DEV_AUTO_LOGIN_ON = "api.E004"
-{%- endif %}
 
 
 def check_cache_is_shared(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -81,35 +72,10 @@ def check_debug_is_off(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             id=DEBUG_ON,
         )
     ]
-{%- if cookiecutter.use_dev_auto_login == "y" %}
-
-
-def check_dev_auto_login_is_off(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Refuse the DEBUG-only automatic login, in part or in full: either half is a sign that
-    local settings leaked into these ones, and together with DEBUG they let anybody in."""
-    found = []
-    if any(issubclass(cls, DevAutoLoginAuthentication) for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES):
-        found.append("DevAutoLoginAuthentication is in DEFAULT_AUTHENTICATION_CLASSES")
-    if gatehouse_settings.DEV_AUTO_LOGIN_EMAIL:
-        found.append('GATEHOUSE["DEV_AUTO_LOGIN_EMAIL"] is set')
-    if not found:
-        return []
-    return [
-        Error(
-            f"Dev auto-login is configured ({' and '.join(found)}): requests without credentials "
-            "could act as a user. Remove it from these settings (it belongs in config/settings/local.py only).",
-            obj="settings.REST_FRAMEWORK",
-            id=DEV_AUTO_LOGIN_ON,
-        )
-    ]
-{%- endif %}
 
 
 DEPLOY_CHECKS = (
     check_cache_is_shared,
     check_celery_uses_a_broker,
     check_debug_is_off,
-    {%- if cookiecutter.use_dev_auto_login == "y" %}
-    check_dev_auto_login_is_off,
-    {%- endif %}
 )

@@ -2,23 +2,18 @@ from django.apps import AppConfig
 
 
 class AuthnConfig(AppConfig):
-    """Authentication: scenario login, tokens and their transports."""
+    """The core of authentication: settings, errors, signals, token verification, transports, me/."""
 
     name = "{{ cookiecutter.project_slug }}.authn"
     label = "authn"
     verbose_name = "Authentication"
 
     def ready(self) -> None:
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save
-
-        from . import checks  # noqa: F401 (registers the system checks)
-        from .audit import connect_receivers
-        from .tokens import revoke_access_of_deactivated_user
-
-        connect_receivers()
-        post_save.connect(
-            revoke_access_of_deactivated_user,
-            sender=get_user_model(),
-            dispatch_uid="authn.tokens.revoke_access_of_deactivated_user",
-        )
+        # Registers the system checks.
+        from . import checks  # noqa: F401
+        {%- if cookiecutter.use_dev_auto_login == "y" %}
+        from .dev_auto_login import check_dev_auto_login_is_off  # noqa: F401
+        {%- endif %}
+        {%- if cookiecutter.token_transport != "header" %}
+        from .transports import cookie_checks  # noqa: F401
+        {%- endif %}

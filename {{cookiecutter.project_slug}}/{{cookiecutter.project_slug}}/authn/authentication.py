@@ -20,7 +20,7 @@ from rest_framework_simplejwt.tokens import Token
 from .conf import gatehouse_settings
 from .errors import TokenNotValid
 from .tokens import check_token_version
-from .transports import get_transport
+from .transports.base import get_transport
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser

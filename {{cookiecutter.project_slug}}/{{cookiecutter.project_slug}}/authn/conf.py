@@ -1,8 +1,10 @@
 """The authentication settings: one dict, `GATEHOUSE`, read through `gatehouse_settings`.
 
-Every tunable of the authn app lives here with its default, as simplejwt's `api_settings`
-does; dotted paths named in IMPORT_STRINGS are imported on first use. Code reads
-`gatehouse_settings.NAME`, never `getattr(settings, ...)`.
+Every tunable of every app lives here with its default, as simplejwt's `api_settings`
+does; the defaults are the same in every project, and config/settings/base.py sets what
+the project's answers chose. Dotted paths named in IMPORT_STRINGS are imported on first
+use. Code reads `gatehouse_settings.NAME`, never `getattr(settings, ...)`; a key that is
+not here is refused by the system check `gatehouse.E013`.
 """
 
 from __future__ import annotations
@@ -16,27 +18,6 @@ from rest_framework.settings import APISettings
 
 SETTINGS_NAME = "GATEHOUSE"
 
-# Self-service registration: served when the project was generated with use_registration=y.
-REGISTRATION_ENDPOINTS = ("register", "register-activate", "register-resend")
-# Password reset, validation and change: served wherever this service holds passwords.
-PASSWORD_ENDPOINTS = ("password-reset", "password-reset-confirm", "password-validate", "password-change")
-# Served only with a transport that sets cookies (authn/urls.py): `csrf/` hands out the
-# CSRF token that cookie-authenticated requests must send back.
-COOKIE_ENDPOINTS = ("csrf",)
-# Every endpoint of authn/urls.py, by URL name; ENABLED_ENDPOINTS turns any of them off.
-ALL_ENDPOINTS = (
-    "options",
-    "login",
-    "token-refresh",
-    "token-verify",
-    "logout",
-    "logout-all",
-    "me",
-    *COOKIE_ENDPOINTS,
-    *REGISTRATION_ENDPOINTS,
-    *PASSWORD_ENDPOINTS,
-)
-
 DEFAULTS: dict[str, Any] = {
     # Scenario classes offered by `GET options/`, in order (dotted paths).
     "LOGIN_SCENARIOS": [],
@@ -49,18 +30,19 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_CODE_TTL": timedelta(minutes=5),
     # Longer passwords are refused before hashing (a 1 MB one would cost a hasher dearly).
     "PASSWORD_MAX_LENGTH": 1024,
-    # How emails name the service.
-    "SITE_NAME": "{{ cookiecutter.project_name }}",
+    # How emails name the service (base.py sets the project's name).
+    "SITE_NAME": "",
     # "claims": an authenticated request builds its user from the access token's claims,
     # with no database query; "database": it loads the user row (and sees deactivation at once).
     "TOKEN_USER_SOURCE": "claims",
     # The serializer of `user` in a completed login and in `me/`.
     "USER_SERIALIZER": "{{ cookiecutter.project_slug }}.authn.serializers.UserSerializer",
-    # URL names from ALL_ENDPOINTS that are routed.
-    "ENABLED_ENDPOINTS": list(ALL_ENDPOINTS),
+    # The URL names that are routed, from every app's urls.py (authn/endpoints.py); None: all of them.
+    "ENABLED_ENDPOINTS": None,
     # The TokenTransport subclass that carries tokens to clients and reads them back:
-    # HeaderTransport, CookieTransport or HeaderOrCookieTransport (authn/transports.py).
-    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.HeaderTransport",
+    # header.HeaderTransport, cookie.CookieTransport or both.HeaderOrCookieTransport (authn/transports/);
+    # base.py names the one this project was generated with.
+    "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.header.HeaderTransport",
     # The cookies of CookieTransport (and of HeaderOrCookieTransport when a client picks cookies).
     # Both are HttpOnly and host-only (no Domain); the access cookie has Path=/, the refresh
     # cookie the narrowest path that covers `token/refresh/` and `logout/`.
@@ -72,21 +54,20 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_COOKIE_SECURE": None,
     # CHIPS (`Partitioned`): for an API embedded cross-site in a third-party iframe; needs Secure.
     "AUTH_COOKIE_PARTITIONED": False,
-    # PEM public keys accepted besides SIMPLE_JWT["VERIFYING_KEY"]: the issuer's other key
-    # while it rotates from one signing key to the next.
+    # PEM public keys accepted besides the signing key's own (a list, or one text holding several PEM
+    # blocks, as JWT_PUBLIC_KEYS does): the issuer's other key while it rotates to the next one.
     "EXTRA_VERIFYING_KEYS": [],
     # Access-token claims (authn/claims.py): the user fields a client service copies (email,
     # names, is_staff, is_superuser), and a function of the user (dotted path) whose dict of
     # claims is added to every access token.
-    "USER_CLAIMS_IN_ACCESS_TOKENS": {{ "True" if cookiecutter.auth_role == "auth_service" else "False" }},
+    "USER_CLAIMS_IN_ACCESS_TOKENS": False,
     "EXTRA_ACCESS_CLAIMS": None,
     # The class that finds the verifying key of a token's `kid` (simplejwt's `jwks_client`
     # interface). None: tokens are verified with SIMPLE_JWT's keys and EXTRA_VERIFYING_KEYS.
-    "JWKS_CLIENT": {{ '"' ~ cookiecutter.project_slug ~ '.remote.jwks.CachedJWKSClient"' if cookiecutter.auth_role == "client_service" else "None" }},
+    "JWKS_CLIENT": None,
     # How long clients and caches may keep GET /.well-known/jwks.json (auth_service).
     "JWKS_MAX_AGE": timedelta(minutes=5),
-    {%- if cookiecutter.auth_role == "client_service" %}
-    # The auth service (remote/, docs/remote-split.md): its base URL, where the JWKS is read and
+    # A client service's auth service (remote/, docs/remote-split.md): its base URL, where the JWKS is read and
     # logins are proxied. Its TLS certificate is verified (True, or the path of a CA bundle).
     "AUTH_SERVICE_URL": "",
     "AUTH_SERVICE_VERIFY_TLS": True,
@@ -102,7 +83,6 @@ DEFAULTS: dict[str, Any] = {
     "JWKS_CACHE_TTL": timedelta(days=1),
     # A function of the access token's claims returning the local user's field values (dotted path).
     "REMOTE_USER_CLAIMS_MAPPER": "{{ cookiecutter.project_slug }}.remote.users.map_user_claims",
-    {%- endif %}
     # Accounts (docs/accounts.md). Links in emails are FRONTEND_URL + one of these paths,
     # with `uid` and `token` in the query: the pages of the frontend that post them back.
     "ACTIVATION_URL_PATH": "/activate",
@@ -112,16 +92,16 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_TOKEN_TTL": timedelta(hours=1),
     # Validators run after AUTH_PASSWORD_VALIDATORS, in the same format ({"NAME": ..., "OPTIONS": ...}).
     "PASSWORD_VALIDATORS": [],
-    # The function that sends every email of the authn app, called with the built message.
-    "EMAIL_SENDER": "{{ cookiecutter.project_slug }}.authn.emails.send_email",
-    # The email outbox (authn/outbox.py): when the periodic drain queues an undelivered email
+    # The function that sends every email, called with the built message (mail/messages.py).
+    "EMAIL_SENDER": "{{ cookiecutter.project_slug }}.mail.messages.send_email",
+    # The email outbox (mail/outbox.py): when the periodic drain queues an undelivered email
     # again, after how many attempts it gives up, how long one attempt may hold an email,
     # and how long sent and discarded emails are kept.
     "OUTBOX_RETRY_DELAY": timedelta(minutes=2),
     "OUTBOX_MAX_ATTEMPTS": 10,
     "OUTBOX_SEND_TIMEOUT": timedelta(minutes=10),
     "OUTBOX_RETENTION": timedelta(days=7),
-    # Brute force (authn/attempts.py, docs/security-model.md): wrong answers, of any factor,
+    # Brute force (login/lockout.py, docs/security-model.md): wrong answers, of any factor,
     # that lock an account (the submitted identifier, whether or not it has an account) and
     # a client address within LOCKOUT_WINDOW, and how long a lock lasts. A completed login
     # resets the account's count; nothing resets the client's.
@@ -144,11 +124,9 @@ DEFAULTS: dict[str, Any] = {
     "INSTANT_ACCESS_REVOCATION": False,
     # How long the audit log (AuthEvent) keeps its rows; a daily task deletes older ones.
     "AUDIT_LOG_RETENTION": timedelta(days=90),
-    {%- if cookiecutter.use_dev_auto_login == "y" %}
     # With DEBUG on and authn.dev_auto_login.DevAutoLoginAuthentication listed, requests without
     # credentials act as the user with this email (local settings read DJANGO_DEV_AUTO_LOGIN_EMAIL).
     "DEV_AUTO_LOGIN_EMAIL": "",
-    {%- endif %}
 }
 
 IMPORT_STRINGS = (

@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from ..users.managers import normalize_email
 from .conf import gatehouse_settings
@@ -108,3 +110,28 @@ class DevAutoLoginAuthentication(BaseAuthentication):
             return None
         warn_once(f"DEBUG dev auto-login: requests without credentials act as {email}.")
         return user, None
+
+
+# The deploy check (`check --deploy` only), registered when AuthnConfig.ready() imports this module.
+DEV_AUTO_LOGIN_ON = "api.E004"
+
+
+@register(Tags.security, deploy=True)
+def check_dev_auto_login_is_off(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Refuse the DEBUG-only automatic login, in part or in full: either half is a sign that
+    local settings leaked into these ones, and together with DEBUG they let anybody in."""
+    found = []
+    if any(issubclass(cls, DevAutoLoginAuthentication) for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES):
+        found.append("DevAutoLoginAuthentication is in DEFAULT_AUTHENTICATION_CLASSES")
+    if gatehouse_settings.DEV_AUTO_LOGIN_EMAIL:
+        found.append('GATEHOUSE["DEV_AUTO_LOGIN_EMAIL"] is set')
+    if not found:
+        return []
+    return [
+        Error(
+            f"Dev auto-login is configured ({' and '.join(found)}): requests without credentials "
+            "could act as a user. Remove it from these settings (it belongs in config/settings/local.py only).",
+            obj="settings.REST_FRAMEWORK",
+            id=DEV_AUTO_LOGIN_ON,
+        )
+    ]

@@ -1,9 +1,9 @@
-"""JWT key material from PEM text, for the settings modules.
+"""JWT key material from PEM text: loading, public halves, JWKs and their `kid`s, new keys.
 
-The settings read keys from the environment as PEM text; these functions turn that text
-into what `SIMPLE_JWT` needs. They use `cryptography` alone, so that the settings can
-import them before Django is set up, and they fail with ImproperlyConfigured, which
-`manage.py` prints as one line naming the variable.
+The settings read keys from the environment as PEM text and store it as is; the token
+backend (authn/tokens.py), the system checks, the JWKS and `manage.py jwt_keys` turn that
+text into keys here. A key that does not load fails with ImproperlyConfigured naming
+the setting or variable that holds it.
 """
 
 from __future__ import annotations
@@ -12,16 +12,13 @@ import base64
 import hashlib
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 from django.core.exceptions import ImproperlyConfigured
 from jwt.algorithms import OKPAlgorithm, RSAAlgorithm
-
-if TYPE_CHECKING:
-    import environ
 
 PUBLIC_KEY_PEM_PATTERN = re.compile(r"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", re.DOTALL)
 # The members of a public JWK that its RFC 7638 thumbprint covers, by key type.
@@ -115,30 +112,3 @@ def jwk_thumbprint(jwk: dict[str, Any]) -> str:
 def key_id(public_key_pem: str, algorithm: str) -> str:
     """The `kid` of a PEM public key: its RFC 7638 thumbprint."""
     return public_jwk(public_key_pem, algorithm)["kid"]
-
-
-def read_token_keys(env: environ.Env, simple_jwt: dict[str, Any], gatehouse: dict[str, Any]) -> None:
-    """Read this project's token keys from the environment into SIMPLE_JWT and GATEHOUSE.
-
-    Local and production settings both call it. There is deliberately no built-in
-    fallback: a missing variable stops the process at start, naming it.
-    """
-    {%- if cookiecutter.auth_role == "client_service" %}
-    # The auth service's base URL: tokens are verified with the keys of its JWKS, and logins
-    # are proxied to it. This service holds no key at all.
-    gatehouse["AUTH_SERVICE_URL"] = env("AUTH_SERVICE_URL")
-    {%- elif cookiecutter.signing_algorithm == "HS256" %}
-    # Its own random value, never SECRET_KEY.
-    simple_jwt["SIGNING_KEY"] = env("JWT_SIGNING_KEY")
-    {%- else %}
-    # A PEM private key, newlines written as \n; tokens are verified with its public half.
-    simple_jwt["SIGNING_KEY"] = env.str("JWT_PRIVATE_KEY", multiline=True)
-    simple_jwt["VERIFYING_KEY"] = public_key_pem(simple_jwt["SIGNING_KEY"])
-    {%- if cookiecutter.auth_role == "auth_service" %}
-    # More PEM public keys, published in the JWKS and accepted: the next key before it signs, or
-    # the previous one until its tokens have expired (docs/remote-split.md, `manage.py jwt_keys`).
-    gatehouse["EXTRA_VERIFYING_KEYS"] = split_public_keys_pem(
-        env.str("JWT_PUBLIC_KEYS", multiline=True, default=""), required=False
-    )
-    {%- endif %}
-    {%- endif %}

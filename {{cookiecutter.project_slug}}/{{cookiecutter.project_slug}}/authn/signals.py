@@ -17,12 +17,19 @@ step_completed = Signal()
 login_succeeded = Signal()
 # After a step failed. Arguments: request, scenario, step, code (the error code), user (or None).
 login_failed = Signal()
+# After a wrong answer was counted against its account and client (login/lockout.py). `sender` is
+# the Attempt class. Arguments: request, identifier (the normalized email submitted, or None),
+# scenario (its key), step (its key), code (the error code).
+login_attempt_failed = Signal()
+# After a wrong answer locked its account or client out. `sender` is the Attempt class. Arguments:
+# request, identifier, scenario, step, budget ("account" or "ip").
+locked_out = Signal()
 # After a refresh token was blacklisted by `logout/`. Arguments: request, user (or None).
 logged_out = Signal()
 # After every refresh token of a user was revoked by `logout/all/`. Arguments: request, user.
 logged_out_everywhere = Signal()
 # After a refresh token that its family had already replaced was presented again, and the
-# whole family was revoked (authn/tokens.py). `sender` is the RefreshToken class. Arguments:
+# whole family was revoked (sessions/service.py). `sender` is the RefreshToken class. Arguments:
 # request (None when the caller had none), user, family (the family's id).
 refresh_reuse_detected = Signal()
 

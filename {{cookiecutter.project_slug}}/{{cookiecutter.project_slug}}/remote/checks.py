@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
 from ..authn.conf import gatehouse_settings
@@ -17,6 +18,8 @@ from ..authn.conf import gatehouse_settings
 AUTH_SERVICE_URL_MISSING = "gatehouse.E040"
 AUTH_SERVICE_URL_NOT_HTTPS = "gatehouse.E041"
 AUTH_SERVICE_TLS_UNVERIFIED = "gatehouse.E042"
+KEYS_NOT_USABLE = "gatehouse.E011"
+CLIENT_HOLDS_SIGNING_KEY = "gatehouse.E012"
 
 
 @register(Tags.security)
@@ -56,6 +59,31 @@ def check_auth_service_tls(app_configs: Any = None, **kwargs: Any) -> list[Check
                 hint="Set it to True, or to the path of the CA bundle that signs the auth service's certificate.",
                 obj="settings.GATEHOUSE",
                 id=AUTH_SERVICE_TLS_UNVERIFIED,
+            )
+        )
+    return errors
+
+
+@register(Tags.security)
+def check_no_signing_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """A client service holds no key: it verifies with the auth service's JWKS (GATEHOUSE["JWKS_CLIENT"])."""
+    errors: list[CheckMessage] = []
+    if getattr(settings, "SIMPLE_JWT", {}).get("SIGNING_KEY"):
+        errors.append(
+            Error(
+                "SIMPLE_JWT['SIGNING_KEY'] is set on a client_service: a service that only verifies "
+                "tokens must not be able to mint them.",
+                hint="Remove the signing key; this service verifies with the auth service's JWKS (AUTH_SERVICE_URL).",
+                obj="settings.SIMPLE_JWT",
+                id=CLIENT_HOLDS_SIGNING_KEY,
+            )
+        )
+    if not gatehouse_settings.JWKS_CLIENT:
+        errors.append(
+            Error(
+                "The JWT keys are not usable: GATEHOUSE['JWKS_CLIENT'] is not set: no token could be verified.",
+                obj="settings.GATEHOUSE",
+                id=KEYS_NOT_USABLE,
             )
         )
     return errors

@@ -1,4 +1,6 @@
-from django.contrib import admin, messages
+from typing import Any
+
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import transaction
@@ -7,9 +9,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..authn import outbox
-from ..authn.tokens import revoke_all_refresh_tokens
 from .models import User
+from .signals import user_deactivated
+
+# Admin actions on users that other apps add (accounts: resend the activation email), listed
+# after the users app's own; each is a function (modeladmin, request, queryset).
+EXTRA_USER_ACTIONS: list[Any] = []
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -45,7 +50,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
-    actions = ("activate_users", "deactivate_users", "resend_activation_email")
+    actions = ("activate_users", "deactivate_users")
 
     @admin.action(description=_("Activate the selected users"), permissions=["change"])
     def activate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -60,30 +65,17 @@ class UserAdmin(DjangoUserAdmin):
             users = list(queryset.select_for_update())
             queryset.update(is_active=False, activation_pending=False)
             for user in users:
-                revoke_all_refresh_tokens(user)
+                user_deactivated.send(sender=User, request=request, user=user)
         count = len(users)
         self.message_user(request, ngettext("Deactivated %d user.", "Deactivated %d users.", count) % count)
 
-    @admin.action(description=_("Resend the activation email"), permissions=["change"])
-    def resend_activation_email(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        """Queue the activation email again (through the outbox) for the selected accounts that wait for it."""
-        waiting = [user for user in queryset if outbox.awaits_activation(user)]
-        with transaction.atomic():
-            for user in waiting:
-                outbox.enqueue(outbox.Kind.ACTIVATION, user)
-        skipped = queryset.count() - len(waiting)
-        queued = len(waiting)
-        self.message_user(
-            request, ngettext("Queued %d activation email.", "Queued %d activation emails.", queued) % queued
-        )
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "Skipped %d user who is not waiting for activation.",
-                    "Skipped %d users who are not waiting for activation.",
-                    skipped,
-                )
-                % skipped,
-                level=messages.WARNING,
-            )
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """The actions of this class, then those of EXTRA_USER_ACTIONS that the user is permitted."""
+        actions = super().get_actions(request)
+        for action in EXTRA_USER_ACTIONS:
+            permissions = getattr(action, "allowed_permissions", ())
+            if not all(getattr(self, f"has_{permission}_permission")(request) for permission in permissions):
+                continue
+            name = action.__name__
+            actions[name] = (action, name, getattr(action, "short_description", name))
+        return actions

@@ -71,6 +71,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = normalize_email(self.email)
 
+    @property
+    def awaits_activation(self) -> bool:
+        """Registered and not activated yet: only such an account gets an activation link, or may use one."""
+        return self.activation_pending and not self.is_active
+
     def get_full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 

@@ -1,0 +1,31 @@
+"""Logouts, logouts everywhere and refresh-token reuse reach the audit log, with no token in it."""
+
+from __future__ import annotations
+
+import pytest
+
+from {{ cookiecutter.project_slug }}.audit.models import AuthEvent
+
+from ..audit.helpers import assert_no_secrets, events
+from ..factories import UserFactory
+from ..tokens import bearer
+
+pytestmark = pytest.mark.django_db
+
+Kind = AuthEvent.Kind
+
+
+def test_logout_logout_all_and_refresh_reuse_are_recorded(api_client, issue_tokens):
+    user = UserFactory()
+    first = issue_tokens(user)
+    api_client.post("/api/auth/logout/", {"refresh": first.refresh}, format="json")
+    second = issue_tokens(user)
+    rotated = api_client.post("/api/auth/token/refresh/", {"refresh": second.refresh}, format="json").json()
+    api_client.post("/api/auth/token/refresh/", {"refresh": second.refresh}, format="json")
+    api_client.post("/api/auth/logout/all/", **bearer(rotated["access"]))
+    assert [event.user for event in events(Kind.LOGOUT)] == [user]
+    (reuse,) = events(Kind.REFRESH_REUSE_DETECTED)
+    assert reuse.user == user
+    assert reuse.extra["family"]
+    assert [event.user for event in events(Kind.LOGOUT_ALL)] == [user]
+    assert_no_secrets(first.refresh, second.refresh, rotated["refresh"], rotated["access"])

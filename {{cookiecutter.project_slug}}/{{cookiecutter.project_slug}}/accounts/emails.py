@@ -1,0 +1,89 @@
+"""The emails of accounts, built when their outbox row is sent, and the kinds they are registered as.
+
+Links point at FRONTEND_URL + a path of GATEHOUSE (ACTIVATION_URL_PATH, ...), whatever
+Host the request that caused the email named, with `uid` and `token` in the query;
+the tokens are made when the email is sent, for the account as it is then.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives
+
+from ..authn.conf import gatehouse_settings
+from ..mail.messages import build_email, email_address, frontend_link, minutes
+from ..mail.outbox import EmailKind, any_account, register_kind
+from ..mail.tasks import Kind
+from .link_tokens import activation_token_generator, encode_uid, password_reset_token_generator
+
+
+def awaits_activation(user: AbstractBaseUser) -> bool:
+    """Only a registered account that has not been activated yet gets an activation link."""
+    return bool(getattr(user, "awaits_activation", False))
+
+
+def is_active(user: AbstractBaseUser) -> bool:
+    """Only an active account gets a password reset link: a reset never switches an account on."""
+    return bool(user.is_active)
+
+
+def activation_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The email with the link that activates a newly registered account (a token made now)."""
+    link = frontend_link(
+        gatehouse_settings.ACTIVATION_URL_PATH,
+        uid=encode_uid(user),
+        token=activation_token_generator.make_token(user),
+    )
+    return build_email(
+        "accounts/email/activation",
+        to=email_address(user),
+        context={"user": user, "link": link, "valid_for_minutes": minutes(gatehouse_settings.ACTIVATION_TOKEN_TTL)},
+    )
+
+
+def account_exists_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The email to the owner of an address that somebody tried to register again."""
+    return build_email(
+        "accounts/email/account_exists",
+        to=email_address(user),
+        context={"user": user, "frontend_url": settings.FRONTEND_URL},
+    )
+
+
+def password_reset_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The email with the link that sets a new password (a token made now)."""
+    link = frontend_link(
+        gatehouse_settings.PASSWORD_RESET_URL_PATH,
+        uid=encode_uid(user),
+        token=password_reset_token_generator.make_token(user),
+    )
+    return build_email(
+        "accounts/email/password_reset",
+        to=email_address(user),
+        context={
+            "user": user,
+            "link": link,
+            "valid_for_minutes": minutes(gatehouse_settings.PASSWORD_RESET_TOKEN_TTL),
+        },
+    )
+
+
+def password_changed_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The notice that the account's password was changed or reset, with the way back if it was not them."""
+    return build_email(
+        "accounts/email/password_changed",
+        to=email_address(user),
+        context={"user": user, "frontend_url": settings.FRONTEND_URL},
+    )
+
+
+def register_email_kinds() -> None:
+    """Tell the outbox how to build the emails of accounts (AccountsConfig.ready())."""
+    register_kind(Kind.ACTIVATION, EmailKind(activation_email, awaits_activation))
+    register_kind(Kind.ACCOUNT_EXISTS, EmailKind(account_exists_email, any_account))
+    # A reset link asked for longer ago than a link lives is stale: the user has asked again or given up.
+    register_kind(Kind.PASSWORD_RESET, EmailKind(password_reset_email, is_active, "PASSWORD_RESET_TOKEN_TTL"))
+    register_kind(Kind.PASSWORD_CHANGED, EmailKind(password_changed_email, any_account))

@@ -1,0 +1,153 @@
+"""The request bodies of the account endpoints (views/accounts.py).
+
+Only the fields declared here are read: anything else in a body (`is_active`,
+`is_staff`, `password` hashes, ids...) is ignored, so no request can set what the
+endpoint does not offer. Text fields take JSON strings only: a number or a list where
+text is expected is refused (`invalid`), never turned into text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..authn.conf import gatehouse_settings
+from ..login.scenarios.schemas import EMAIL_MAX_LENGTH
+
+# Control characters (CR and LF above all: how mail headers are injected) and the Unicode
+# line and paragraph separators, which some log viewers and mail clients break lines at.
+CONTROL_CHARACTERS = frozenset([*map(chr, range(0x20)), "\x7f", "\u2028", "\u2029"])
+NAME_MAX_LENGTH = 150
+
+
+def contains_control_characters(text: str) -> bool:
+    """Whether `text` holds a character that has no place in an address or a name."""
+    return not CONTROL_CHARACTERS.isdisjoint(text)
+
+
+class StrictCharField(serializers.CharField):
+    """A CharField that takes JSON strings only, without control characters."""
+
+    default_error_messages = {"control_characters": "This value may not contain control characters."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if contains_control_characters(data):
+            self.fail("control_characters")
+        return super().to_internal_value(data)
+
+
+class EmailAddressField(serializers.EmailField):
+    """An email address: a JSON string with no control characters, that Django's EmailValidator accepts.
+
+    Control characters are refused before surrounding spaces are trimmed, so that
+    `"bob@example.com\\r\\nBcc: ..."` is refused whole rather than cut.
+    """
+
+    default_error_messages = StrictCharField.default_error_messages
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if contains_control_characters(data):
+            self.fail("control_characters")
+        return super().to_internal_value(data)
+
+
+class PasswordField(serializers.CharField):
+    """A password: a JSON string, never trimmed or echoed, and refused above PASSWORD_MAX_LENGTH characters.
+
+    The length is checked before anything else looks at the value, so a huge password
+    costs no hashing. Characters are counted as code points, not bytes. Control
+    characters are refused: no keyboard types them, and they are how a password pasted
+    from elsewhere carries garbage.
+    """
+
+    default_error_messages = StrictCharField.default_error_messages
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("write_only", True)
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("style", {"input_type": "password"})
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        limit = gatehouse_settings.PASSWORD_MAX_LENGTH
+        if len(data) > limit:
+            self.fail("max_length", max_length=limit)
+        if contains_control_characters(data):
+            self.fail("control_characters")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LinkPartField(serializers.Field):
+    """The `uid` or `token` of an emailed link, taken as any string.
+
+    Whatever text it holds (bad base64, a NUL, ten kilobytes), the view refuses it with
+    the link's own error code, so that every bad link gets one answer.
+    """
+
+    default_error_messages = {"invalid": "Not a valid string."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+{%- if cookiecutter.use_registration == "y" %}
+
+
+class RegisterSerializer(serializers.Serializer):
+    """The body of `register/`."""
+
+    email = EmailAddressField()
+    password = PasswordField()
+    first_name = StrictCharField(required=False, allow_blank=True, max_length=NAME_MAX_LENGTH, default="")
+    last_name = StrictCharField(required=False, allow_blank=True, max_length=NAME_MAX_LENGTH, default="")
+{%- endif %}
+
+
+class EmailRequestSerializer(serializers.Serializer):
+    """The body of `register/resend/` and `password/reset/`."""
+
+    email = EmailAddressField()
+
+
+class LinkSerializer(serializers.Serializer):
+    """The body of `register/activate/`: the `uid` and `token` of the emailed link."""
+
+    uid = LinkPartField()
+    token = LinkPartField()
+
+
+class PasswordResetConfirmSerializer(LinkSerializer):
+    """The body of `password/reset/confirm/`: the link's `uid` and `token`, and the new password."""
+
+    password = PasswordField()
+
+
+class PasswordValidateSerializer(serializers.Serializer):
+    """The body of `password/validate/`: a password, and the email it is for (for the similarity rule)."""
+
+    password = PasswordField()
+    email = EmailAddressField(required=False)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    """The body of `password/change/`."""
+
+    old_password = PasswordField()
+    new_password = PasswordField()

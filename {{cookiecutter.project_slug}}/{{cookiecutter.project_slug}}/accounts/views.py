@@ -1,0 +1,121 @@
+"""The password endpoints: reset, validation and change (registration has its own, registration_views.py).
+
+Every answer is the same whatever account the request names, or none: `{}` with one
+status per endpoint, so that nobody learns which addresses have accounts. The work
+is done by passwords.py; these views read the body, call it, and answer. Nothing here
+is cacheable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.http import HttpResponseBase
+from django.utils.cache import add_never_cache_headers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+
+from ..authn.authentication import authenticated_user
+from . import passwords
+from .serializers import (
+    EmailRequestSerializer,
+    PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordValidateSerializer,
+)
+
+EMPTY = OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`")
+
+
+class AccountView(APIView):
+    """Base of the account endpoints: POST only, a JSON body read by `serializer_class`, never cached."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    serializer_class: type[Serializer]
+
+    def read(self, request: Request) -> dict[str, Any]:
+        """The valid body, or a 400 with one entry per problem."""
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def finalize_response(
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+
+class PasswordResetView(AccountView):
+    """Email a password reset link, if the address has an active account; always `{}`."""
+
+    serializer_class = EmailRequestSerializer
+
+    @extend_schema(request=EmailRequestSerializer, responses={200: EMPTY})
+    def post(self, request: Request) -> Response:
+        passwords.request_password_reset(request, self.read(request)["email"], sender=type(self))
+        return Response({}, status=status.HTTP_200_OK)
+
+
+class PasswordResetConfirmView(AccountView):
+    """Set a new password through a reset link; every session of the user ends, and nobody is logged in."""
+
+    serializer_class = PasswordResetConfirmSerializer
+
+    @extend_schema(request=PasswordResetConfirmSerializer, responses={200: EMPTY})
+    def post(self, request: Request) -> Response:
+        data = self.read(request)
+        passwords.reset_password(
+            request, uid=data["uid"], token=data["token"], password=data["password"], sender=type(self)
+        )
+        return Response({}, status=status.HTTP_200_OK)
+
+
+class PasswordValidateView(AccountView):
+    """Check a password against the rules without setting it: `{}`, or a 400 with the rules' codes.
+
+    With `email`, the similarity rule compares the password with that address, as
+    registration will; nothing is looked up.
+    """
+
+    serializer_class = PasswordValidateSerializer
+
+    @extend_schema(request=PasswordValidateSerializer, responses={200: EMPTY})
+    def post(self, request: Request) -> Response:
+        data = self.read(request)
+        candidate = get_user_model()(email=data.get("email", ""))
+        passwords.check_new_password(data["password"], candidate)
+        return Response({}, status=status.HTTP_200_OK)
+
+
+class PasswordChangeView(AccountView):
+    """Change the authenticated user's password, given the current one; every session of the user ends.
+
+    The answer carries no tokens: the client logs in again with the new password
+    (docs/accounts.md explains why).
+    """
+
+    authentication_classes = APIView.authentication_classes
+    permission_classes = [IsAuthenticated]
+    serializer_class = PasswordChangeSerializer
+
+    @extend_schema(request=PasswordChangeSerializer, responses={200: EMPTY})
+    def post(self, request: Request) -> Response:
+        data = self.read(request)
+        passwords.change_password(
+            request,
+            authenticated_user(request),
+            old_password=data["old_password"],
+            new_password=data["new_password"],
+            sender=type(self),
+        )
+        return Response({}, status=status.HTTP_200_OK)

@@ -1,0 +1,168 @@
+"""The audit log: one AuthEvent row per security event of logins and sessions.
+
+Every event is written by a receiver of the signals of authn/signals.py, connected in
+AuditConfig.ready(): the apps that cause events send signals and know nothing of the
+audit log. Failures and lockouts name the account by the keyed hash of the identifier
+that was submitted, whether or not an account has it. A row is one INSERT in its own savepoint, written while the
+request runs: a fraction of a millisecond next to a password hash, and an event cannot
+be lost to a crash between the answer and a deferred write. A failing write is logged
+and never turns the request into an error, and never breaks an enclosing transaction.
+
+Rows name the account by user and by the keyed hash of the identifier; they never
+hold an address, a password, a code or a token (and `extra` only the error code, the
+scenario and step, or a family id).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from ..authn import signals
+from ..authn.conf import gatehouse_settings
+from ..authn.identity import client_ip, identifier_key
+from .models import AuthEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
+
+# Browsers send a few hundred characters at most; anything longer is noise or an attack on the table.
+USER_AGENT_MAX_LENGTH = AuthEvent._meta.get_field("user_agent").max_length
+
+
+def record(
+    kind: str,
+    request: HttpRequest | None,
+    *,
+    user: AbstractBaseUser | None = None,
+    identifier_hash: str = "",
+    **extra: Any,
+) -> AuthEvent | None:
+    """Write one event; the row, or None when the database refused it (the failure is logged)."""
+    event = AuthEvent(
+        kind=kind,
+        user=user if user is not None and user.pk is not None else None,
+        identifier_hash=identifier_hash,
+        client_ip=(client_ip(request) or None) if request is not None else None,
+        user_agent=user_agent(request),
+        extra=extra,
+    )
+    try:
+        with transaction.atomic():
+            event.save()
+    except DatabaseError:
+        logger.exception("Could not write the audit event %s", kind)
+        return None
+    return event
+
+
+def user_agent(request: HttpRequest | None) -> str:
+    """The request's User-Agent header, cut to what the column keeps."""
+    if request is None:
+        return ""
+    return request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH]
+
+
+def user_identifier_hash(user: AbstractBaseUser | None) -> str:
+    """The hash that the lockout gives this user's identifier, so that their events line up with failures."""
+    if user is None:
+        return ""
+    return identifier_key(user.get_username())
+
+
+def purge() -> int:
+    """Delete events older than GATEHOUSE["AUDIT_LOG_RETENTION"]; how many were deleted."""
+    cutoff = timezone.now() - gatehouse_settings.AUDIT_LOG_RETENTION
+    deleted, _by_model = AuthEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+# Receivers (connected in AuditConfig.ready()).
+
+
+def on_login_attempt_failed(
+    sender: type, request: HttpRequest, identifier: str | None, scenario: str, step: str, code: str, **kwargs: Any
+) -> None:
+    record(
+        AuthEvent.Kind.LOGIN_FAILED,
+        request,
+        identifier_hash=identifier_key(identifier),
+        scenario=scenario,
+        step=step,
+        code=code,
+    )
+
+
+def on_locked_out(
+    sender: type, request: HttpRequest, identifier: str | None, scenario: str, step: str, budget: str, **kwargs: Any
+) -> None:
+    record(
+        AuthEvent.Kind.LOCKED_OUT,
+        request,
+        identifier_hash=identifier_key(identifier),
+        scenario=scenario,
+        step=step,
+        budget=budget,
+    )
+
+
+def on_login_succeeded(
+    sender: type, request: HttpRequest, user: AbstractBaseUser, scenario: Any, **kwargs: Any
+) -> None:
+    record(
+        AuthEvent.Kind.LOGIN_SUCCEEDED,
+        request,
+        user=user,
+        identifier_hash=user_identifier_hash(user),
+        scenario=scenario.key,
+    )
+
+
+def on_logged_out(sender: type, request: HttpRequest, user: AbstractBaseUser | None, **kwargs: Any) -> None:
+    record(AuthEvent.Kind.LOGOUT, request, user=user, identifier_hash=user_identifier_hash(user))
+
+
+def on_logged_out_everywhere(sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+    record(AuthEvent.Kind.LOGOUT_ALL, request, user=user, identifier_hash=user_identifier_hash(user))
+
+
+def on_refresh_reuse_detected(
+    sender: type, request: HttpRequest | None, user: AbstractBaseUser, family: str, **kwargs: Any
+) -> None:
+    record(
+        AuthEvent.Kind.REFRESH_REUSE_DETECTED,
+        request,
+        user=user,
+        identifier_hash=user_identifier_hash(user),
+        family=family,
+    )
+
+
+def on_password_changed(sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+    record(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user, identifier_hash=user_identifier_hash(user))
+
+
+def on_password_reset(sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+    record(AuthEvent.Kind.PASSWORD_RESET, request, user=user, identifier_hash=user_identifier_hash(user))
+
+
+def connect_receivers() -> None:
+    """Connect the audit log to the signals of authn/signals.py."""
+    receivers = {
+        signals.login_attempt_failed: on_login_attempt_failed,
+        signals.locked_out: on_locked_out,
+        signals.login_succeeded: on_login_succeeded,
+        signals.logged_out: on_logged_out,
+        signals.logged_out_everywhere: on_logged_out_everywhere,
+        signals.refresh_reuse_detected: on_refresh_reuse_detected,
+        signals.post_password_change: on_password_changed,
+        signals.post_password_reset: on_password_reset,
+    }
+    for signal, receiver in receivers.items():
+        signal.connect(receiver, dispatch_uid=f"audit.{receiver.__name__}")

@@ -1,0 +1,65 @@
+"""The core's endpoints: `me/` (the authenticated user's own account) and `token/verify/`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
+from rest_framework import generics, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework_simplejwt import views as simplejwt_views
+
+from .authentication import JWTAuthentication, authenticated_user
+from .conf import gatehouse_settings
+from .serializers import TokenVerifyRequestSerializer
+
+# token/verify/ takes no credentials, so the schema generator does not add its 401 itself.
+TOKEN_NOT_VALID_RESPONSE = OpenApiResponse(
+    ErrorResponse401Serializer, description="The token is invalid, expired, revoked or of the wrong type."
+)
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """Read the authenticated user (`GET`) and change their name (`PATCH`).
+
+    The fields come from GATEHOUSE["USER_SERIALIZER"]; with the default one only
+    `first_name` and `last_name` can change, and any other field sent is ignored.
+    """
+
+    permission_classes = [IsAuthenticated]
+    # A partial update only: PUT would demand fields that clients cannot change.
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        return gatehouse_settings.USER_SERIALIZER
+
+    def get_object(self) -> Any:
+        return authenticated_user(self.request)
+
+
+class TokenVerifyView(simplejwt_views.TokenVerifyView):
+    """Say whether a token is a valid access token: 200 exactly when it would authenticate a request.
+
+    Unlike simplejwt's view, which checks only the signature and expiry, this one
+    refuses refresh tokens and tokens whose user is refused.
+    """
+
+    serializer_class = TokenVerifyRequestSerializer
+
+    @extend_schema(
+        request=TokenVerifyRequestSerializer,
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="The token is a valid access token: `{}`."),
+            401: TOKEN_NOT_VALID_RESPONSE,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenVerifyRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        JWTAuthentication().validate(serializer.validated_data["token"])
+        return Response({}, status=status.HTTP_200_OK)

@@ -1,0 +1,43 @@
+"""The login code email: drawn and sent inside the worker when its outbox row is sent.
+
+The code never passes through the web process, the broker or a log: the row holds the
+flow's id, and `login_code_email` draws the code (login/codes.py) as it builds the
+email. A retry draws a new code, which replaces the one whose email may not have left.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives
+
+from ..authn.conf import gatehouse_settings
+from ..mail.messages import build_email, email_address, minutes
+from ..mail.outbox import EmailKind, any_account, register_kind
+from ..mail.tasks import Kind, queue_email
+from .codes import issue_code
+
+FLOW_ID = "flow_id"
+
+
+def login_code_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The email that carries a new code for the flow of `payload`, to the address stored on the account."""
+    valid_for = gatehouse_settings.EMAIL_CODE_TTL
+    code = issue_code(flow_id=payload[FLOW_ID], length=gatehouse_settings.EMAIL_CODE_LENGTH, valid_for=valid_for)
+    return build_email(
+        "login/email/login_code",
+        to=email_address(user),
+        context={"user": user, "code": code, "valid_for_minutes": minutes(valid_for)},
+    )
+
+
+def register_email_kinds() -> None:
+    """Tell the outbox how to build the login code email (LoginConfig.ready())."""
+    # A code asked for longer ago than a code lives is of no use any more.
+    register_kind(Kind.LOGIN_CODE, EmailKind(login_code_email, any_account, "EMAIL_CODE_TTL"))
+
+
+def queue_login_code(*, user_id: Any, flow_id: str) -> None:
+    """Queue the login code email of the flow `flow_id` to the account `user_id` (None: no account, nothing sent)."""
+    queue_email(Kind.LOGIN_CODE, user_id, **{FLOW_ID: flow_id})

@@ -1,0 +1,122 @@
+"""What a login scenario is: an ordered list of steps, each with a key, a JSON Schema and a handler.
+
+A project adds a scenario by subclassing `Scenario` (and `Step` for steps of its own)
+and naming the class in GATEHOUSE["LOGIN_SCENARIOS"]; `GET options/` lists the
+enabled ones, in that order. Steps are stateless: everything a flow knows between two
+requests is in its `Flow`, which a step reads and writes through its `StepContext`.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from rest_framework.request import Request
+
+from ...authn.conf import gatehouse_settings
+from ...authn.errors import ScenarioNotFound
+from ..flows import Flow
+
+
+@dataclass
+class StepContext:
+    """What a step handler works with: the request, its scenario, and the flow it advances."""
+
+    request: Request
+    scenario: Scenario
+    flow: Flow
+
+    @cached_property
+    def user(self) -> AbstractBaseUser | None:
+        """The account the flow is bound to, or None (not bound yet, or no account has the address)."""
+        # One query even when there is no id (`IS NULL`): the cost never tells whether an account exists.
+        return get_user_model()._default_manager.filter(pk=self.flow.user_id).first()
+
+
+class Step(abc.ABC):
+    """One step of a scenario: the input it asks for and how it checks that input.
+
+    A handler raises an `AuthnError` to refuse: a `FactorRejected` subclass for a
+    wrong answer (counted against the flow and reported to `attempts.py`), another one
+    for anything else. When it accepts, it has bound the flow to its identity (the
+    first step that names one) and stored in `context.flow.data` what later steps need.
+    """
+
+    # The step's name in answers (`next_step`) and in `options/`.
+    key: ClassVar[str]
+
+    @abc.abstractmethod
+    def get_schema(self) -> dict[str, Any]:
+        """The JSON Schema of the step's input, as `options/` publishes it and the server enforces it."""
+
+    @abc.abstractmethod
+    def handle(self, context: StepContext, data: dict[str, Any]) -> None:
+        """Check `data` (already valid against the schema) against the flow; raise to refuse."""
+
+    def enter(self, context: StepContext) -> None:  # noqa: B027 (an optional hook; most steps prepare nothing)
+        """Prepare the step when the flow reaches it, before its answer is asked for (send a code)."""
+
+    def identify(self, context: StepContext, data: dict[str, Any]) -> str | None:
+        """The identifier (a normalized email) that attempts at this step count against.
+
+        By default the identity the flow is bound to; a step that names the identity
+        itself returns the one it was given.
+        """
+        return context.flow.email
+
+    def describe(self) -> dict[str, Any]:
+        """The step as `options/` lists it."""
+        return {"key": self.key, "schema": self.get_schema()}
+
+
+class Scenario:
+    """A way to log in: an ordered list of steps, all of which must succeed, in order."""
+
+    # The URL segment of `login/<key>/`: letters, digits, hyphens and underscores.
+    key: ClassVar[str]
+    # How clients name the scenario to people, such as "Email and password".
+    name: ClassVar[str]
+    steps: ClassVar[Sequence[Step]]
+
+    def first_step(self) -> Step:
+        """The step that starts a flow."""
+        return self.steps[0]
+
+    def get_step(self, key: str) -> Step | None:
+        """The step called `key`, or None."""
+        return next((step for step in self.steps if step.key == key), None)
+
+    def step_after(self, step: Step) -> Step | None:
+        """The step that follows `step`, or None when `step` is the last."""
+        position = [candidate.key for candidate in self.steps].index(step.key)
+        return self.steps[position + 1] if position + 1 < len(self.steps) else None
+
+    def later_fields(self) -> set[str]:
+        """The input fields of every step but the first, which only a continued flow may send."""
+        first = set(self.first_step().get_schema().get("properties", {}))
+        later: set[str] = set()
+        for step in self.steps[1:]:
+            later.update(step.get_schema().get("properties", {}))
+        return later - first
+
+    def describe(self) -> dict[str, Any]:
+        """The scenario as `options/` lists it."""
+        return {"key": self.key, "name": self.name, "steps": [step.describe() for step in self.steps]}
+
+
+def enabled_scenarios() -> list[Scenario]:
+    """The scenarios of GATEHOUSE["LOGIN_SCENARIOS"], in order."""
+    return [scenario_class() for scenario_class in gatehouse_settings.LOGIN_SCENARIOS]
+
+
+def get_scenario(key: str) -> Scenario:
+    """The enabled scenario called `key`; raises ScenarioNotFound."""
+    for scenario in enabled_scenarios():
+        if scenario.key == key:
+            return scenario
+    raise ScenarioNotFound()

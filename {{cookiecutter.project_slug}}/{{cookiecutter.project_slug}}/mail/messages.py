@@ -1,0 +1,82 @@
+"""How every email is built and sent: three Django templates each, one sender.
+
+An email called `<app>/email/<name>` is rendered from `<name>_subject.txt`, `<name>.txt`
+and `<name>.html` under the sending app's `templates/<app>/email/`, whose HTML extends
+`mail/email/base.html`: a project restyles its emails by overriding those templates,
+never this module. Every email leaves through GATEHOUSE["EMAIL_SENDER"] (by default
+`send_email`, Django's EMAIL_BACKEND), which a project swaps to send through an API.
+
+Links point at FRONTEND_URL, whatever Host the request that caused the email named.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from ..authn.conf import gatehouse_settings
+
+# What sending can raise that is worth trying again: the mail server refused for now, dropped
+# the connection, or timed out (see `is_permanent_failure` for refusals that are final).
+SEND_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
+# SMTP reply codes from 500 up say that the same message will never be accepted (RFC 5321 section 4.2.1).
+PERMANENT_SMTP_CODE = 500
+
+
+def send_email(message: EmailMessage) -> None:
+    """Send `message` through Django's EMAIL_BACKEND; the default of GATEHOUSE["EMAIL_SENDER"].
+
+    SMTP errors propagate, so that the task that called it can retry.
+    """
+    message.send()
+
+
+def is_permanent_failure(error: BaseException) -> bool:
+    """Whether the mail server refused this message for good: a 5xx reply to its recipient or its data.
+
+    Retrying such a message is useless. Refusals of the connection, the login or the
+    sender are about the configuration, not the message: those are retried (a bounded
+    number of times), so that a broken mail setting, once fixed, loses nothing.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(code >= PERMANENT_SMTP_CODE for code in codes)
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code >= PERMANENT_SMTP_CODE
+    return False
+
+
+def frontend_link(path: str, **query: str) -> str:
+    """A link to the frontend page at `path`, with `query`, on FRONTEND_URL (never the request's Host)."""
+    return f"{settings.FRONTEND_URL.rstrip('/')}/{path.lstrip('/')}?{urlencode(query)}"
+
+
+def email_address(user: AbstractBaseUser) -> str:
+    """The address stored on the account: the only one its emails ever go to."""
+    return getattr(user, user.get_email_field_name())
+
+
+def minutes(duration: timedelta) -> int:
+    """A duration in whole minutes for an email's text, at least one."""
+    return max(1, round(duration.total_seconds() / 60))
+
+
+def build_email(name: str, *, to: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+    """The email rendered from the templates called `name` (`<app>/email/<name>`), as text with an HTML alternative."""
+    context = {"site_name": gatehouse_settings.SITE_NAME, **context}
+    # A subject is one header line, whatever line breaks its template holds.
+    subject = " ".join(render_to_string(f"{name}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{name}.txt", context),
+        to=[to],
+    )
+    message.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
+    return message

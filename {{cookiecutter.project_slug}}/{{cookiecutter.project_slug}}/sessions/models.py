@@ -1,0 +1,47 @@
+"""The sessions app's table: a refresh-token family is one login, one session (sessions/service.py)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RefreshFamily(models.Model):
+    """The refresh tokens of one login: each rotation replaces the family's token with a new one.
+
+    Every refresh token carries its family's id (the `fam` claim). A family ends at
+    `expires_at` (the login + REFRESH_FAMILY_MAX_AGE) however often it rotates, and at
+    once when it is revoked: by logout, by "log out everywhere" (or a password change),
+    or because a token it had already replaced was presented again (reuse, RFC 9700
+    section 4.14.2), which means a copy of it is in somebody else's hands.
+    """
+
+    class RevokedBecause(models.TextChoices):
+        LOGOUT = "logout", _("logout")
+        REVOKE_ALL = "revoke_all", _("every session revoked")
+        REUSE = "reuse", _("a replaced token was used again")
+
+    id = models.CharField(_("id"), max_length=32, primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    # The `jti` of the family's newest refresh token: the only one that may still be used.
+    current_jti = models.CharField(_("current jti"), max_length=255)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_because = models.CharField(_("revoked because"), max_length=16, choices=RevokedBecause.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("refresh-token family")
+        verbose_name_plural = _("refresh-token families")
+        indexes = [
+            # Revoking every family of a user, and purging the expired ones.
+            models.Index(fields=["user", "revoked_at"], name="sessions_family_user"),
+            models.Index(fields=["expires_at"], name="sessions_family_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return self.id

@@ -1,0 +1,16 @@
+"""The routes of sessions: `token/refresh/`, `logout/` and `logout/all/`."""
+
+from django.urls import URLPattern, path
+
+from ..authn.endpoints import served
+from . import views
+
+app_name = "sessions"
+
+ALL_URLPATTERNS: list[URLPattern] = [
+    path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("logout/all/", views.LogoutAllView.as_view(), name="logout-all"),
+]
+
+urlpatterns = served(ALL_URLPATTERNS)

@@ -1,0 +1,114 @@
+"""The session endpoints: refresh, logout, and logout everywhere.
+
+The views are simplejwt's, with their work done by sessions/service.py and their
+answers written by the configured transport; every token problem is a 401 with
+code `token_not_valid`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt import views as simplejwt_views
+from rest_framework_simplejwt.exceptions import TokenError
+
+from ..authn.authentication import authenticated_user
+from ..authn.conf import gatehouse_settings
+from ..authn.errors import TokenNotValid
+from ..authn.serializers import RefreshTokenRequestSerializer
+from ..authn.signals import logged_out, logged_out_everywhere
+from ..authn.transports.base import get_transport
+from .service import blacklist_refresh_token, revoke_all_refresh_tokens, rotate_refresh_token
+
+# These views take no credentials, so the schema generator does not add their 401 itself.
+TOKEN_NOT_VALID_RESPONSE = OpenApiResponse(
+    ErrorResponse401Serializer, description="The token is invalid, expired, revoked or of the wrong type."
+)
+# The schema describes the transport configured when it is generated.
+TRANSPORT = gatehouse_settings.TOKEN_TRANSPORT
+REFRESH_ANSWER = (
+    TRANSPORT.refresh_serializers[0]
+    if len(TRANSPORT.refresh_serializers) == 1
+    else PolymorphicProxySerializer(
+        component_name="RefreshAnswer", serializers=list(TRANSPORT.refresh_serializers), resource_type_field_name=None
+    )
+)
+COOKIE_USE = (
+    "With the refresh cookie (cookie transport, or no `refresh` in the body), the request needs the "
+    "`X-CSRFToken` header and a same-site or trusted Origin (else 403 `csrf_failed`); the answer sets both "
+    "cookies again (refresh) or deletes them (logout)."
+    if TRANSPORT.sets_cookies
+    else None
+)
+
+
+@contextmanager
+def token_errors_refused() -> Iterator[None]:
+    """Turn simplejwt's TokenError into the API's 401 `token_not_valid`."""
+    try:
+        yield
+    except TokenError as error:
+        raise TokenNotValid(str(error)) from error
+
+
+class TokenRefreshView(simplejwt_views.TokenRefreshView):
+    """Exchange a refresh token for a new access token and a new refresh token.
+
+    The refresh token presented is blacklisted: using it again is refused.
+    """
+
+    serializer_class = RefreshTokenRequestSerializer
+
+    @extend_schema(
+        request=TRANSPORT.refresh_request_serializer,
+        responses={200: REFRESH_ANSWER, 401: TOKEN_NOT_VALID_RESPONSE},
+        description=COOKIE_USE,
+    )
+    def post(self, request: Request) -> Response:
+        transport = get_transport()
+        raw_refresh = transport.read_refresh_token(request)
+        with token_errors_refused():
+            pair = rotate_refresh_token(raw_refresh, request)
+        return transport.refresh_response(request, pair)
+
+
+class LogoutView(simplejwt_views.TokenBlacklistView):
+    """End one session: blacklist its refresh token.
+
+    A forged, malformed or already blacklisted token is refused and changes nothing.
+    """
+
+    serializer_class = RefreshTokenRequestSerializer
+
+    @extend_schema(
+        request=TRANSPORT.refresh_request_serializer,
+        responses={204: OpenApiResponse(description="Logged out."), 401: TOKEN_NOT_VALID_RESPONSE},
+        description=COOKIE_USE,
+    )
+    def post(self, request: Request) -> Response:
+        transport = get_transport()
+        raw_refresh = transport.read_refresh_token(request)
+        with token_errors_refused():
+            user = blacklist_refresh_token(raw_refresh, request)
+        logged_out.send(sender=type(self), request=request, user=user)
+        return transport.logout_response(request)
+
+
+class LogoutAllView(APIView):
+    """End every session of the authenticated user: all their refresh tokens are refused from now on."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Every session ended.")})
+    def post(self, request: Request) -> Response:
+        user = authenticated_user(request)
+        revoke_all_refresh_tokens(user)
+        logged_out_everywhere.send(sender=type(self), request=request, user=user)
+        return get_transport().logout_response(request)
