@@ -1,8 +1,10 @@
-"""The hooks: the pre-generation hook refuses impossible answers with one line that says why; the
-post-generation hook writes fresh secrets and signing keys to a git-ignored `.env`."""
+"""The prompts and the hooks: accepting every default never leads into a refusal; the pre-generation hook
+refuses impossible answers with one line per problem, all in one run; the post-generation hook writes fresh
+secrets and signing keys to a git-ignored `.env`."""
 
 from __future__ import annotations
 
+import json
 import stat
 import subprocess
 from pathlib import Path
@@ -12,10 +14,27 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from harness.dotenv import pem_from_env_value, read_env_file
-from harness.rendering import run_cookiecutter
+from harness.rendering import choices_by_prompt, prompts, run_cookiecutter
 
 # Secrets shorter than this would be guessable; Django itself warns below 50 characters.
 MINIMUM_SECRET_LENGTH = 50
+ANSWERS_FILE = ".cookiecutter.json"
+# The signing algorithm that accepting the default gives each role: HS256 is refused outside standalone.
+DEFAULT_SIGNING_ALGORITHM = {"standalone": "HS256", "auth_service": "RS256", "client_service": "RS256"}
+# Three problems with three different prompts, and what the hook must say about each.
+ANSWERS_WITH_THREE_PROBLEMS = {
+    "email": "you-at-example.com",
+    "auth_role": "auth_service",
+    "signing_algorithm": "HS256",
+    "use_password_login": "n",
+    "use_email_code_login": "n",
+    "use_password_then_email_code": "n",
+}
+REASONS_FOR_THE_THREE_PROBLEMS = (
+    "email 'you-at-example.com' is not an email address",
+    "auth_role=auth_service needs an asymmetric signing_algorithm",
+    "At least one login scenario must be enabled",
+)
 
 REFUSED_ANSWERS = [
     pytest.param(
@@ -51,6 +70,13 @@ REFUSED_ANSWERS = [
         "timezone 'Mars/Olympus_Mons' is not an IANA time zone",
         id="bad-timezone",
     ),
+    # A folder of the time zone database, which zoneinfo refuses with an OSError of its own.
+    pytest.param({"timezone": "America"}, "timezone 'America' is not an IANA time zone", id="region-for-timezone"),
+    pytest.param(
+        {"signing_algorithm": "rs256"},
+        "signing_algorithm 'rs256' must be one of HS256, RS256, EdDSA",
+        id="unknown-signing-algorithm",
+    ),
     pytest.param(
         {"project_name": 'The "Quoted" API', "project_slug": "quoted_api"},
         "project_name must be non-empty printable text without double quotes",
@@ -70,9 +96,103 @@ def test_pre_gen_hook_refuses_impossible_answers_with_a_one_line_reason(
     assert reason in error_lines[0], f"The ERROR line must say {reason!r}, it says {error_lines[0]!r}"
 
 
-def test_refused_answers_leave_no_project_behind(tmp_path: Path, cookiecutter_config: Path):
-    run_cookiecutter({"email": "not an email"}, tmp_path, cookiecutter_config)
-    assert list(tmp_path.iterdir()) == [], "A refused render must write no file"
+def test_pre_gen_hook_names_every_problem_in_one_run(tmp_path: Path, cookiecutter_config: Path):
+    result = run_cookiecutter(ANSWERS_WITH_THREE_PROBLEMS, tmp_path, cookiecutter_config)
+    assert result.returncode != 0, "cookiecutter must refuse answers with three problems"
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    unnamed = [reason for reason in REASONS_FOR_THE_THREE_PROBLEMS if not any(reason in line for line in error_lines)]
+    assert not unnamed, (
+        f"One run must name every problem, each on its own ERROR line; missing {unnamed}:\n{result.stderr}"
+    )
+    assert len(error_lines) == len(REASONS_FOR_THE_THREE_PROBLEMS), (
+        f"The hook must print one ERROR line per problem, stderr was:\n{result.stderr}"
+    )
+
+
+def test_pre_gen_hook_refuses_without_a_traceback(tmp_path: Path, cookiecutter_config: Path):
+    result = run_cookiecutter({**ANSWERS_WITH_THREE_PROBLEMS, "timezone": "America"}, tmp_path, cookiecutter_config)
+    assert result.returncode != 0, "cookiecutter must refuse these answers"
+    # cookiecutter itself logs the failed hook with its own traceback on stdout; the hook's message is stderr.
+    assert "Traceback" not in result.stderr, f"The hook's message must be reasons, not a traceback:\n{result.stderr}"
+    assert all(line.startswith("ERROR: ") for line in result.stderr.splitlines()), (
+        f"Every line the hook prints must be one problem:\n{result.stderr}"
+    )
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param({"email": "not an email"}, id="one-problem"),
+        pytest.param(ANSWERS_WITH_THREE_PROBLEMS, id="three-problems"),
+    ],
+)
+def test_refused_answers_leave_no_project_behind(answers: dict[str, str], tmp_path: Path, cookiecutter_config: Path):
+    # cookiecutter makes the project folder before the pre-generation hook runs, and removes it when the hook fails.
+    result = run_cookiecutter(answers, tmp_path, cookiecutter_config)
+    assert result.returncode != 0, f"cookiecutter must refuse {answers}"
+    assert list(tmp_path.iterdir()) == [], "A refused render must leave no project folder, and no file, behind"
+
+
+def replies_choosing(**chosen: str) -> list[str]:
+    """What a user types to cookiecutter's questions: the number of each choice in `chosen`, its text for a text
+    prompt, and an empty line (the default) for every other question."""
+    replies = []
+    for prompt, value in prompts().items():
+        if prompt not in chosen:
+            replies.append("")
+        elif isinstance(value, list):
+            replies.append(str(value.index(chosen[prompt]) + 1))
+        else:
+            replies.append(chosen[prompt])
+    return replies
+
+
+def rendered_answers(output_dir: Path) -> dict[str, str]:
+    """The answers saved in the one project a render wrote into `output_dir`."""
+    projects = [path for path in output_dir.iterdir() if path.is_dir()]
+    assert len(projects) == 1, f"The render must write one project folder into {output_dir}, it wrote {projects}"
+    return json.loads((projects[0] / ANSWERS_FILE).read_text())
+
+
+@pytest.mark.parametrize("auth_role", choices_by_prompt()["auth_role"])
+def test_accepting_every_default_after_any_auth_role_renders(
+    auth_role: str, tmp_path: Path, cookiecutter_config: Path
+):
+    result = run_cookiecutter({}, tmp_path, cookiecutter_config, replies=replies_choosing(auth_role=auth_role))
+    assert result.returncode == 0, (
+        f"Choosing auth_role={auth_role} and accepting every other default must render:\n{result.stderr}"
+    )
+    answers = rendered_answers(tmp_path)
+    assert answers["auth_role"] == auth_role, f"The typed auth_role must be rendered, got {answers['auth_role']}"
+    assert answers["signing_algorithm"] == DEFAULT_SIGNING_ALGORITHM[auth_role], (
+        f"The default signing_algorithm after auth_role={auth_role} must be {DEFAULT_SIGNING_ALGORITHM[auth_role]}"
+    )
+
+
+def test_accepting_the_last_login_scenario_after_declining_the_others_renders(
+    tmp_path: Path, cookiecutter_config: Path
+):
+    replies = replies_choosing(use_password_login="n", use_email_code_login="n")
+    result = run_cookiecutter({}, tmp_path, cookiecutter_config, replies=replies)
+    assert result.returncode == 0, (
+        f"Declining two login scenarios and accepting the third must render:\n{result.stderr}"
+    )
+    assert rendered_answers(tmp_path)["use_password_then_email_code"] == "y", (
+        "With the other two scenarios declined, the default of use_password_then_email_code must be y"
+    )
+
+
+@pytest.mark.parametrize("auth_role", ["auth_service", "client_service"])
+def test_non_standalone_role_without_a_signing_algorithm_renders_rs256(
+    auth_role: str, tmp_path: Path, cookiecutter_config: Path
+):
+    result = run_cookiecutter({"auth_role": auth_role}, tmp_path, cookiecutter_config)
+    assert result.returncode == 0, (
+        f"auth_role={auth_role} with the default signing_algorithm must render:\n{result.stderr}"
+    )
+    assert rendered_answers(tmp_path)["signing_algorithm"] == "RS256", (
+        f"The default signing_algorithm of auth_role={auth_role} must be RS256, which the hook accepts"
+    )
 
 
 def test_env_file_holds_a_fresh_django_secret_key(render_answers):

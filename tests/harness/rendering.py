@@ -1,4 +1,4 @@
-"""Render the template through the cookiecutter CLI, exactly as a user does with `--no-input`."""
+"""Render the template through the cookiecutter CLI exactly as a user does: with `--no-input`, or typing replies."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,14 +63,18 @@ def write_cookiecutter_config(directory: Path, default_context: Mapping[str, Any
 
 
 def run_cookiecutter(
-    answers: Mapping[str, Any], output_dir: Path, config_file: Path
+    answers: Mapping[str, Any], output_dir: Path, config_file: Path, *, replies: Sequence[str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the cookiecutter CLI with `answers` as extra context; stdout and stderr are kept apart."""
+    """Run the cookiecutter CLI with `answers` as extra context; stdout and stderr are kept apart.
+
+    Without `replies` it runs with `--no-input`. With them it asks every question, as for a user at a
+    terminal, and reads one reply per question from stdin (an empty reply accepts the default).
+    """
     command = [
         sys.executable,
         "-m",
         "cookiecutter",
-        "--no-input",
+        *(["--no-input"] if replies is None else []),
         "--config-file",
         str(config_file),
         "--output-dir",
@@ -80,6 +84,7 @@ def run_cookiecutter(
     ]
     return subprocess.run(
         command,
+        input=None if replies is None else "".join(f"{reply}\n" for reply in replies),
         capture_output=True,
         text=True,
         env=clean_environment(),
