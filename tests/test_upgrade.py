@@ -283,8 +283,8 @@ def test_a_template_outside_git_renders_without_a_cruft_file_and_says_how_to_lin
 def test_a_project_rendered_before_cruft_links_with_its_saved_answers(
     template_repository: Path, tmp_path: Path, cookiecutter_config: Path
 ):
-    """docs/upgrading.md: a 0.1.0 project kept its answers in `.cookiecutter.json`; `cruft link` with them records
-    what a render made today records."""
+    """docs/upgrading.md: a project rendered before 0.1.0 kept its answers in `.cookiecutter.json`; `cruft link`
+    with them records what a render made today records."""
     project = create_project("cookiecutter", template_repository, tmp_path / "render", cookiecutter_config)
     expected = (project / ".cruft.json").read_text()
     saved_answers = {
