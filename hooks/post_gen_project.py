@@ -1,4 +1,5 @@
-"""Finish the rendered project: remove what the answers do not use, then write its secrets.
+"""Finish the rendered project: remove what the answers do not use, write its secrets, and record
+the template and the answers in cruft's `.cruft.json`.
 
 Runs inside the freshly rendered project folder. Everything random goes to the
 git-ignored `.env`, so rendering the same answers twice gives identical tracked files.
@@ -6,6 +7,8 @@ git-ignored `.env`, so rendering the same answers twice gives identical tracked 
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +17,6 @@ from pathlib import Path
 PROJECT_DIR = Path.cwd()
 PACKAGE = "{{ cookiecutter.project_slug }}"
 AUTH_ROLE = "{{ cookiecutter.auth_role }}"
-TOKEN_TRANSPORT = "{{ cookiecutter.token_transport }}"
 USE_DOCKER = "{{ cookiecutter.use_docker }}" == "y"
 USE_REGISTRATION = "{{ cookiecutter.use_registration }}" == "y"
 USE_DEV_AUTO_LOGIN = "{{ cookiecutter.use_dev_auto_login }}" == "y"
@@ -37,14 +39,6 @@ REGISTRATION_FILES = (
     "tests/accounts/test_register_activate.py",
     "tests/accounts/test_register_resend.py",
 )
-# One module per token transport (authn/transports/): a render keeps those its answer uses.
-TRANSPORT_FILES = {
-    "header": ("header.py", "test_header_transport.py"),
-    "cookie": ("cookie.py", "cookies.py", "csrf.py", "csrf_views.py", "cookie_checks.py", "test_cookie_transport.py"),
-    "both": ("both.py", "test_header_or_cookie_transport.py"),
-}
-# What each transport answer keeps: `both` is the other two together.
-TRANSPORTS_KEPT = {"header": {"header"}, "cookie": {"cookie"}, "both": {"header", "cookie", "both"}}
 DEV_AUTO_LOGIN_FILES = (f"{PACKAGE}/authn/dev_auto_login.py", "tests/authn/test_dev_auto_login.py")
 
 
@@ -72,16 +66,6 @@ def remove_unused_apps() -> None:
         remove_app("remote")
 
 
-def remove_unused_transports() -> None:
-    """Keep only the transport modules (and their tests) that the token_transport answer uses."""
-    for transport, files in TRANSPORT_FILES.items():
-        if transport in TRANSPORTS_KEPT[TOKEN_TRANSPORT]:
-            continue
-        for name in files:
-            folder = "tests/authn" if name.startswith("test_") else f"{PACKAGE}/authn/transports"
-            remove(f"{folder}/{name}")
-
-
 def main() -> None:
     remove_unused_apps()
     if AUTH_ROLE != "auth_service" and AUTH_ROLE != "client_service":
@@ -93,6 +77,7 @@ def main() -> None:
     if not USE_DOCKER:
         remove(*DOCKER_FILES)
     write_env_file()
+    write_cruft_file()
 
 
 def write_env_file() -> None:
@@ -103,6 +88,94 @@ def write_env_file() -> None:
         cwd=PROJECT_DIR,
         check=True,
     )
+
+
+# The context cookiecutter rendered with, in its order (the answers, then the private keys).
+RENDERED_CONTEXT = {
+{%- for key, value in cookiecutter.items() %}
+    {{ key | tojson }}: json.loads({{ value | tojson | tojson }}),
+{%- endfor %}
+}
+CRUFT_FILE = ".cruft.json"
+# Keys cookiecutter adds that cruft does not store: they are paths of the machine that rendered.
+LOCAL_ONLY_KEYS = ("_output_dir", "_repo_dir", "_checkout")
+# Fresh on every render: `cruft update` and `cruft diff` must leave it out of their comparisons.
+CRUFT_SKIP = [".env"]
+
+
+def git(*arguments: str, cwd: Path) -> str | None:
+    """The output of a git command, or None when git is missing or refuses (not a checkout)."""
+    try:
+        result = subprocess.run(["git", *arguments], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def local_template_dir(repo_dir: str) -> Path | None:
+    """The folder of a local template. Hooks run in the new project, so a relative path (`cookiecutter .`)
+    is resolved against the shell's working directory, or on Linux against cookiecutter's own, which is the
+    template folder while hooks run."""
+    candidates = [repo_dir]
+    if not os.path.isabs(repo_dir):
+        candidates = [os.path.join(os.environ.get("PWD", ""), repo_dir), f"/proc/{os.getppid()}/cwd"]
+    for candidate in candidates:
+        if os.path.isfile(os.path.join(candidate, "cookiecutter.json")):
+            return Path(os.path.realpath(candidate))
+    return None
+
+
+def cruft_state(context: dict) -> dict | None:
+    """What `cruft create` writes in `.cruft.json` for this render, or None when the template is not a git
+    checkout (cruft clones the template, so it can only follow one in git)."""
+    template, repo_dir = context["_template"], context["_repo_dir"]
+    # cookiecutter renders a local template in place (in a subfolder with --directory), and a git URL
+    # from its clone under ~/.cookiecutters, whose origin is the URL with abbreviations like gh: expanded.
+    is_local = repo_dir == template or repo_dir.startswith(os.path.join(template, ""))
+    template_dir = local_template_dir(repo_dir) if is_local else Path(repo_dir)
+    if template_dir is None:
+        return None
+    commit = git("rev-parse", "HEAD", cwd=template_dir)
+    top_level = git("rev-parse", "--show-toplevel", cwd=template_dir)
+    if commit is None or top_level is None:
+        return None
+    location = top_level if is_local else git("remote", "get-url", "origin", cwd=template_dir) or template
+    if git("status", "--porcelain", "--untracked-files=no", cwd=template_dir):
+        print(
+            f"Warning: the template has uncommitted changes; {CRUFT_FILE} records its commit {commit[:12]}, "
+            "which does not hold them.",
+            file=sys.stderr,
+        )
+    answers = {key: value for key, value in context.items() if key not in LOCAL_ONLY_KEYS}
+    answers.update({"_template": location, "_commit": commit})
+    directory = os.path.relpath(template_dir, top_level)
+    return {
+        "template": location,
+        "commit": commit,
+        "checkout": context["_checkout"],
+        "context": {"cookiecutter": answers},
+        "directory": None if directory == "." else directory,
+        "skip": CRUFT_SKIP,
+    }
+
+
+def write_cruft_file() -> None:
+    """Record the template, its commit and the answers as `cruft create` does, so that `cruft check`,
+    `cruft diff` and `cruft update` work on a project rendered by plain cookiecutter too."""
+    if "_commit" in RENDERED_CONTEXT:
+        # Rendered by cruft (create, update or diff): cruft writes and updates the file itself.
+        return
+    state = cruft_state(RENDERED_CONTEXT)
+    if state is None:
+        print(
+            f"Warning: the template is not a git checkout, so no {CRUFT_FILE} was written. Once the template is "
+            "in git, link the project to it with `cruft link <template> --checkout <tag>`.",
+            file=sys.stderr,
+        )
+        return
+    # Formatted as cruft formats it, so that cruft's own rewrites leave no spurious diff.
+    text = json.dumps(state, ensure_ascii=False, indent=2, separators=(",", ": ")) + "\n"
+    (PROJECT_DIR / CRUFT_FILE).write_text(text)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Rendering is deterministic: the same answers give byte-identical files (the git-ignored `.env` of
-secrets apart), and the project keeps its answers so that it can be rendered again from a newer template."""
+secrets apart), and the project keeps its answers in cruft's `.cruft.json` so that it can be rendered again
+from a newer template (test_upgrade.py drives cruft itself)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,11 +15,17 @@ from harness.rendering import TEMPLATE_DIR, default_answers, prompts, render, wr
 
 # Fresh secrets on every render, by design.
 FILES_THAT_DIFFER = {".env"}
-ANSWERS_FILE = ".cookiecutter.json"
+ANSWERS_FILE = ".cruft.json"
 
 combinations = pytest.mark.parametrize(
     "combination", [pytest.param(combination, id=combination.name) for combination in COMBINATIONS]
 )
+
+
+def saved_answers(project: Path) -> dict[str, Any]:
+    """The answers in the project's cruft file, without the private `_` keys that cruft keeps beside them."""
+    context = json.loads((project / ANSWERS_FILE).read_text())["context"]["cookiecutter"]
+    return {name: value for name, value in context.items() if not name.startswith("_")}
 
 
 def file_contents(project: Path) -> dict[str, bytes | None]:
@@ -53,7 +61,7 @@ def test_each_render_gets_fresh_secrets(render_answers):
 
 @combinations
 def test_answers_file_holds_every_answer(combination: Combination, render_answers):
-    saved = json.loads((render_answers(**combination.answers) / ANSWERS_FILE).read_text())
+    saved = saved_answers(render_answers(**combination.answers))
     # The slug's default is a Jinja expression of the name: compare it only when it was answered.
     expected = {
         name: value
@@ -65,11 +73,13 @@ def test_answers_file_holds_every_answer(combination: Combination, render_answer
     assert not wrong, f"{ANSWERS_FILE} must hold the answers given; these differ: {wrong}"
 
 
-def test_answers_file_holds_no_path(render_answers):
+def test_answers_file_names_no_local_path_but_the_template(render_answers, cookiecutter_config: Path):
     project = render_answers()
+    state = json.loads((project / ANSWERS_FILE).read_text())
+    assert state["template"] == str(TEMPLATE_DIR), f"{ANSWERS_FILE} must name the template it was rendered from"
     text = (project / ANSWERS_FILE).read_text()
-    paths = [str(path) for path in (TEMPLATE_DIR, project.parent) if str(path) in text]
-    assert not paths, f"{ANSWERS_FILE} is committed with the project and must not leak local paths: {paths}"
+    paths = [str(path) for path in (project.parent, cookiecutter_config.parent) if str(path) in text]
+    assert not paths, f"{ANSWERS_FILE} is committed with the project and must not leak other local paths: {paths}"
 
 
 @combinations
@@ -78,9 +88,8 @@ def test_rendering_again_from_the_saved_answers_reproduces_the_project(
 ):
     original = render_answers(**combination.answers)
     # The saved answers as a cookiecutter config's default_context: how a user renders them without prompts.
-    saved_answers = json.loads((original / ANSWERS_FILE).read_text())
-    config_file = write_cookiecutter_config(tmp_path / "regenerate", default_context=saved_answers)
-    again = render({}, tmp_path / "regenerated", config_file)
+    config_file = write_cookiecutter_config(tmp_path / "again", default_context=saved_answers(original))
+    again = render({}, tmp_path / "rendered-again", config_file)
     assert not differences(original, again), (
         f"Rendering from {ANSWERS_FILE} must reproduce the project: {differences(original, again)}"
     )

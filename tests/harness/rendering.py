@@ -63,9 +63,15 @@ def write_cookiecutter_config(directory: Path, default_context: Mapping[str, Any
 
 
 def run_cookiecutter(
-    answers: Mapping[str, Any], output_dir: Path, config_file: Path, *, replies: Sequence[str] | None = None
+    answers: Mapping[str, Any],
+    output_dir: Path,
+    config_file: Path,
+    template: Path | str = TEMPLATE_DIR,
+    *,
+    replies: Sequence[str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the cookiecutter CLI with `answers` as extra context; stdout and stderr are kept apart.
+    """Run the cookiecutter CLI on `template` (a path or a git URL) with `answers` as extra context;
+    stdout and stderr are kept apart.
 
     Without `replies` it runs with `--no-input`. With them it asks every question, as for a user at a
     terminal, and reads one reply per question from stdin (an empty reply accepts the default).
@@ -79,7 +85,7 @@ def run_cookiecutter(
         str(config_file),
         "--output-dir",
         str(output_dir),
-        str(TEMPLATE_DIR),
+        str(template),
         *(f"{name}={value}" for name, value in answers.items()),
     ]
     return subprocess.run(
@@ -93,10 +99,12 @@ def run_cookiecutter(
     )
 
 
-def render(answers: Mapping[str, Any], output_dir: Path, config_file: Path) -> Path:
-    """Render `answers` into the empty `output_dir` and return the project folder it holds."""
+def render(
+    answers: Mapping[str, Any], output_dir: Path, config_file: Path, template: Path | str = TEMPLATE_DIR
+) -> Path:
+    """Render `answers` from `template` into the empty `output_dir` and return the project folder it holds."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    result = run_cookiecutter(answers, output_dir, config_file)
+    result = run_cookiecutter(answers, output_dir, config_file, template)
     if result.returncode != 0:
         raise RenderError(
             f"cookiecutter refused answers {dict(answers)!r} (exit code {result.returncode}):\n"
