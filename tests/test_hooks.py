@@ -18,7 +18,7 @@ from harness.rendering import choices_by_prompt, prompts, run_cookiecutter
 
 # Secrets shorter than this would be guessable; Django itself warns below 50 characters.
 MINIMUM_SECRET_LENGTH = 50
-ANSWERS_FILE = ".cookiecutter.json"
+ANSWERS_FILE = ".cruft.json"
 # The signing algorithm that accepting the default gives each role: HS256 is refused outside standalone.
 DEFAULT_SIGNING_ALGORITHM = {"standalone": "HS256", "auth_service": "RS256", "client_service": "RS256"}
 # Three problems with three different prompts, and what the hook must say about each.
@@ -151,7 +151,7 @@ def rendered_answers(output_dir: Path) -> dict[str, str]:
     """The answers saved in the one project a render wrote into `output_dir`."""
     projects = [path for path in output_dir.iterdir() if path.is_dir()]
     assert len(projects) == 1, f"The render must write one project folder into {output_dir}, it wrote {projects}"
-    return json.loads((projects[0] / ANSWERS_FILE).read_text())
+    return json.loads((projects[0] / ANSWERS_FILE).read_text())["context"]["cookiecutter"]
 
 
 @pytest.mark.parametrize("auth_role", choices_by_prompt()["auth_role"])
