@@ -8,7 +8,6 @@ install is part of what is being tested, so it gets a few minutes.
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import signal
 import socket
@@ -21,12 +20,12 @@ from pathlib import Path
 import pytest
 
 from harness.processes import clean_environment, describe, run, tail
+from harness.readme import readme_commands
 from harness.rendering import render
 
 # Both tests share one render and its .venv: keep them on one pytest-xdist worker, in file order.
 pytestmark = pytest.mark.xdist_group("generated-readme")
 
-FENCED_CODE_BLOCK = re.compile(r"^```[a-z]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SERVE_TIMEOUT_SECONDS = 600
 TEST_TIMEOUT_SECONDS = 1800
 STOP_TIMEOUT_SECONDS = 30
@@ -38,18 +37,6 @@ NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 def readme_project(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path) -> Path:
     """The default answers rendered once for this module."""
     return render({}, tmp_path_factory.mktemp("readme"), cookiecutter_config)
-
-
-def readme_commands(project: Path) -> tuple[str, str]:
-    """The serve and test commands: the README's first two code blocks, one `make` command each."""
-    blocks = [block.strip() for block in FENCED_CODE_BLOCK.findall((project / "README.md").read_text())]
-    commands = blocks[:2]
-    one_make_command_each = len(commands) == 2 and all(re.fullmatch(r"make [^\n]+", command) for command in commands)
-    assert one_make_command_each, (
-        "The generated README must open with two code blocks, the serve command then the test command, "
-        f"each one `make` command; its first blocks are {commands!r}"
-    )
-    return commands[0], commands[1]
 
 
 def free_loopback_port() -> int:

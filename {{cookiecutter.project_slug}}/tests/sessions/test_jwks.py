@@ -37,9 +37,9 @@ def reserved_access_claims(user):
 
 @pytest.fixture
 def next_key(settings):
-    """A second key, published through JWT_PUBLIC_KEYS (GATEHOUSE["EXTRA_VERIFYING_KEYS"])."""
+    """A second key, published through JWT_PUBLIC_KEYS: one text of PEM blocks, as base.py reads it."""
     private_key = generate_private_key_pem(ALGORITHM, rsa_key_bits=2048)
-    settings.GATEHOUSE = {**settings.GATEHOUSE, "EXTRA_VERIFYING_KEYS": [public_key_pem(private_key)]}
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "EXTRA_VERIFYING_KEYS": public_key_pem(private_key)}
     return private_key
 
 

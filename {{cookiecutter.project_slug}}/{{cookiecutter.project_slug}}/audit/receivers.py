@@ -66,7 +66,7 @@ def user_agent(request: HttpRequest | None) -> str:
     """The request's User-Agent header, cut to what the column keeps."""
     if request is None:
         return ""
-    return request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX_LENGTH]
+    return request.headers.get("user-agent", "")[:USER_AGENT_MAX_LENGTH]
 
 
 def user_identifier_hash(user: AbstractBaseUser | None) -> str:

@@ -42,7 +42,7 @@ def client_ip(request: HttpRequest) -> str:
     hops = gatehouse_settings.TRUSTED_PROXY_COUNT
     if hops <= 0:
         return remote_addr
-    forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+    forwarded = [entry.strip() for entry in request.headers.get("x-forwarded-for", "").split(",") if entry.strip()]
     if len(forwarded) < hops:
         return remote_addr
     candidate = forwarded[-hops]

@@ -33,7 +33,7 @@ def load_private_key(pem: str, variable: str) -> PrivateKeyTypes:
         return serialization.load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError) as error:
         raise ImproperlyConfigured(
-            f"{variable} must hold an unencrypted PEM private key (-----BEGIN PRIVATE KEY-----...)."
+            f"{variable} must hold an unencrypted PEM private key (PKCS #8, as scripts/write_env_file.py writes)."
         ) from error
 
 

@@ -11,14 +11,14 @@ from typing import Any
 
 from rest_framework_simplejwt import settings as simplejwt_settings
 
-from ..authn.conf import gatehouse_settings
 from ..authn.keys import public_jwk, public_key_pem
+from ..authn.tokens import extra_verifying_keys
 
 
 def verifying_keys_pem() -> list[str]:
     """The PEM public keys that verify this service's tokens: the signing key's first, no key twice."""
     jwt_settings = simplejwt_settings.api_settings
-    keys = [public_key_pem(jwt_settings.SIGNING_KEY), *gatehouse_settings.EXTRA_VERIFYING_KEYS]
+    keys = [public_key_pem(jwt_settings.SIGNING_KEY), *extra_verifying_keys()]
     return list(dict.fromkeys(key.strip() + "\n" for key in keys))
 
 

@@ -68,7 +68,7 @@ class HeaderOrCookieTransport(TokenTransport):
     def for_credential(self, request: Request) -> TokenTransport:
         """The transport of the credential the request presents: a Bearer header or a body `refresh` wins."""
         data = request.data
-        if "HTTP_AUTHORIZATION" in request.META or (isinstance(data, dict) and "refresh" in data):
+        if "authorization" in request.headers or (isinstance(data, dict) and "refresh" in data):
             return self.header
         return self.cookie
 
