@@ -1,7 +1,8 @@
 """The emails of accounts, built when their outbox row is sent, and the kinds they are registered as.
 
-Links point at FRONTEND_URL + a path of GATEHOUSE (ACTIVATION_URL_PATH, ...), whatever
-Host the request that caused the email named, with `uid` and `token` in the query;
+Links are the adapter's (`activation_url()`, `password_reset_url()`, `frontend_url()`;
+by default FRONTEND_URL + a path of GATEHOUSE such as ACTIVATION_URL_PATH, whatever
+Host the request that caused the email named, with `uid` and `token` in the query);
 the tokens are made when the email is sent, for the account as it is then.
 """
 
@@ -9,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 
+from ..authn.adapter import get_adapter
 from ..authn.conf import gatehouse_settings
-from ..mail.messages import build_email, email_address, frontend_link, minutes
+from ..mail.messages import build_email, email_address, minutes
 from ..mail.outbox import EmailKind, any_account, register_kind
 from ..mail.tasks import Kind
 from .link_tokens import activation_token_generator, encode_uid, password_reset_token_generator
@@ -32,11 +33,7 @@ def is_active(user: AbstractBaseUser) -> bool:
 
 def activation_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
     """The email with the link that activates a newly registered account (a token made now)."""
-    link = frontend_link(
-        gatehouse_settings.ACTIVATION_URL_PATH,
-        uid=encode_uid(user),
-        token=activation_token_generator.make_token(user),
-    )
+    link = get_adapter().activation_url(user, uid=encode_uid(user), token=activation_token_generator.make_token(user))
     return build_email(
         "accounts/email/activation",
         to=email_address(user),
@@ -49,16 +46,14 @@ def account_exists_email(user: AbstractBaseUser, payload: dict[str, Any]) -> Ema
     return build_email(
         "accounts/email/account_exists",
         to=email_address(user),
-        context={"user": user, "frontend_url": settings.FRONTEND_URL},
+        context={"user": user, "frontend_url": get_adapter().frontend_url("/")},
     )
 
 
 def password_reset_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
     """The email with the link that sets a new password (a token made now)."""
-    link = frontend_link(
-        gatehouse_settings.PASSWORD_RESET_URL_PATH,
-        uid=encode_uid(user),
-        token=password_reset_token_generator.make_token(user),
+    link = get_adapter().password_reset_url(
+        user, uid=encode_uid(user), token=password_reset_token_generator.make_token(user)
     )
     return build_email(
         "accounts/email/password_reset",
@@ -76,7 +71,7 @@ def password_changed_email(user: AbstractBaseUser, payload: dict[str, Any]) -> E
     return build_email(
         "accounts/email/password_changed",
         to=email_address(user),
-        context={"user": user, "frontend_url": settings.FRONTEND_URL},
+        context={"user": user, "frontend_url": get_adapter().frontend_url("/")},
     )
 
 

@@ -1,5 +1,9 @@
 """Self-service registration: create an inactive account, email its activation link, activate it.
 
+Who may register is the adapter's decision (`is_open_for_registration()`,
+GATEHOUSE["ADAPTER"]): a refused address is answered 403 `registration_closed` before
+anything else happens, and the default lets everybody register.
+
 Registering an address that already has an account creates nothing and answers the
 same: that account's owner is emailed instead ("you already have an account", or the
 activation link again while the account waits for it). Both ways hash the password
@@ -21,7 +25,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from rest_framework.request import Request
 
-from ..authn.errors import ActivationLinkInvalid
+from ..authn.adapter import get_adapter
+from ..authn.errors import ActivationLinkInvalid, RegistrationClosed
 from ..authn.signals import post_activation, post_registration, pre_activation, pre_registration
 from ..login import lockout
 from ..mail.tasks import Kind, queue_email
@@ -38,12 +43,16 @@ def register(
 ) -> AbstractBaseUser:
     """Register `email`, or email the owner of the account it already has; return that account.
 
-    The password is checked against the rules (with the names given, never those of an
-    existing account) before anything else happens, so a refusal tells nothing either.
+    The adapter is asked first whether the address may register at all (RegistrationClosed
+    if not); then the password is checked against the rules (with the names given, never
+    those of an existing account) before anything else happens, so a refusal tells nothing either.
     """
+    email = normalize_email(email)
+    if not get_adapter().is_open_for_registration(request, email):
+        raise RegistrationClosed()
     user_model = get_user_model()
     candidate = user_model(
-        email=normalize_email(email),
+        email=email,
         first_name=first_name,
         last_name=last_name,
         is_active=False,

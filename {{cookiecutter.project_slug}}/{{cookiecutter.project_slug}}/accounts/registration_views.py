@@ -6,25 +6,33 @@ The work is done by registration.py.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..authn.errors import REGISTRATION_CLOSED
 from . import registration
 from .serializers import EmailRequestSerializer, LinkSerializer, RegisterSerializer
 from .views import EMPTY, AccountView
+
+REGISTRATION_CLOSED_RESPONSE = OpenApiResponse(
+    ErrorResponse403Serializer,
+    description=f"`{REGISTRATION_CLOSED}`: the project's adapter does not let this address register.",
+)
 
 
 class RegisterView(AccountView):
     """Register an account, inactive until the link emailed to it is used.
 
     An address that already has an account gets the same answer, and its owner an email saying so.
+    An address the adapter does not let register (GATEHOUSE["ADAPTER"]) is refused with 403.
     """
 
     serializer_class = RegisterSerializer
 
-    @extend_schema(request=RegisterSerializer, responses={201: EMPTY})
+    @extend_schema(request=RegisterSerializer, responses={201: EMPTY, 403: REGISTRATION_CLOSED_RESPONSE})
     def post(self, request: Request) -> Response:
         data = self.read(request)
         registration.register(request, **data, sender=type(self))

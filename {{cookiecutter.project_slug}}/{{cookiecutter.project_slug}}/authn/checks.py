@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
+from .adapter import GatehouseAdapter
 from .authentication import TOKEN_USER_SOURCES
 from .conf import DEFAULTS, SETTINGS_NAME, gatehouse_settings
 from .endpoints import known_endpoints
@@ -28,6 +29,7 @@ AUDIENCE_MISSING = "gatehouse.E007"
 ISSUER_MISSING = "gatehouse.E008"
 UNEXPECTED_ALGORITHM = "gatehouse.E009"
 UNKNOWN_SETTING = "gatehouse.E013"
+ADAPTER_INVALID = "gatehouse.E014"
 
 
 def simple_jwt() -> dict[str, Any]:
@@ -47,6 +49,27 @@ def check_known_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             hint=f"Every setting and its default is in authn/conf.py; the keys are: {', '.join(sorted(DEFAULTS))}.",
             obj="settings.GATEHOUSE",
             id=UNKNOWN_SETTING,
+        )
+    ]
+
+
+@register(Tags.security)
+def check_adapter(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """ADAPTER must import and be a GatehouseAdapter: every app asks it, so a broken one would fail at first use."""
+    try:
+        adapter = gatehouse_settings.ADAPTER
+    except ImportError as error:
+        problem = str(error)
+    else:
+        if isinstance(adapter, type) and issubclass(adapter, GatehouseAdapter):
+            return []
+        problem = f"{adapter!r} is not a subclass of {GatehouseAdapter.__module__}.GatehouseAdapter."
+    return [
+        Error(
+            f"GATEHOUSE['ADAPTER'] is not a usable adapter: {problem}",
+            hint="Name the dotted path of a subclass of GatehouseAdapter (authn/adapter.py, docs/adapter.md).",
+            obj="settings.GATEHOUSE",
+            id=ADAPTER_INVALID,
         )
     ]
 

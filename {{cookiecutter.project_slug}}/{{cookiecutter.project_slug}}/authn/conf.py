@@ -19,6 +19,9 @@ from rest_framework.settings import APISettings
 SETTINGS_NAME = "GATEHOUSE"
 
 DEFAULTS: dict[str, Any] = {
+    # The class whose methods make the decisions a project overrides (authn/adapter.py, docs/adapter.md):
+    # who may register, the lockout and email budgets, the links of emails, how an email is sent.
+    "ADAPTER": "{{ cookiecutter.project_slug }}.authn.adapter.GatehouseAdapter",
     # Scenario classes offered by `GET options/`, in order (dotted paths).
     "LOGIN_SCENARIOS": [],
     # How long a login flow lives from its first step to its last (cache TTL and signed max_age).
@@ -84,7 +87,8 @@ DEFAULTS: dict[str, Any] = {
     # A function of the access token's claims returning the local user's field values (dotted path).
     "REMOTE_USER_CLAIMS_MAPPER": "{{ cookiecutter.project_slug }}.remote.users.map_user_claims",
     # Accounts (docs/accounts.md). Links in emails are FRONTEND_URL + one of these paths,
-    # with `uid` and `token` in the query: the pages of the frontend that post them back.
+    # with `uid` and `token` in the query: the pages of the frontend that post them back
+    # (the adapter's activation_url and password_reset_url).
     "ACTIVATION_URL_PATH": "/activate",
     "PASSWORD_RESET_URL_PATH": "/reset-password",
     # How long an emailed link works (NIST SP 800-63B: at most 24 hours; reset: an hour).
@@ -92,8 +96,6 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_TOKEN_TTL": timedelta(hours=1),
     # Validators run after AUTH_PASSWORD_VALIDATORS, in the same format ({"NAME": ..., "OPTIONS": ...}).
     "PASSWORD_VALIDATORS": [],
-    # The function that sends every email, called with the built message (mail/messages.py).
-    "EMAIL_SENDER": "{{ cookiecutter.project_slug }}.mail.messages.send_email",
     # The email outbox (mail/outbox.py): when the periodic drain queues an undelivered email
     # again, after how many attempts it gives up, how long one attempt may hold an email,
     # and how long sent and discarded emails are kept.
@@ -104,7 +106,8 @@ DEFAULTS: dict[str, Any] = {
     # Brute force (login/lockout.py, docs/security-model.md): wrong answers, of any factor,
     # that lock an account (the submitted identifier, whether or not it has an account) and
     # a client address within LOCKOUT_WINDOW, and how long a lock lasts. A completed login
-    # resets the account's count; nothing resets the client's.
+    # resets the account's count; nothing resets the client's. These and the email caps below
+    # are the budgets of the adapter's lockout_limits and email_limits.
     "LOCKOUT_ACCOUNT_THRESHOLD": 10,
     "LOCKOUT_IP_THRESHOLD": 50,
     "LOCKOUT_WINDOW": timedelta(hours=1),
@@ -130,10 +133,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 IMPORT_STRINGS = (
+    "ADAPTER",
     "LOGIN_SCENARIOS",
     "USER_SERIALIZER",
     "TOKEN_TRANSPORT",
-    "EMAIL_SENDER",
     "EXTRA_ACCESS_CLAIMS",
     "JWKS_CLIENT",
     "REMOTE_USER_CLAIMS_MAPPER",

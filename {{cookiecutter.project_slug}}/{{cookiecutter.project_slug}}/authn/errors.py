@@ -20,6 +20,7 @@ TOKEN_NOT_VALID = "token_not_valid"  # noqa: S105 (an error code, not a secret)
 NOT_AUTHENTICATED = "not_authenticated"
 TOO_MANY_ATTEMPTS = "too_many_attempts"
 LOCKED_OUT = "locked_out"
+REGISTRATION_CLOSED = "registration_closed"
 ACTIVATION_LINK_INVALID = "activation_link_invalid"
 PASSWORD_RESET_LINK_INVALID = "password_reset_link_invalid"  # noqa: S105 (an error code, not a secret)
 PASSWORD_INCORRECT = "password_incorrect"  # noqa: S105 (an error code, not a secret)
@@ -156,6 +157,14 @@ class LockedOut(AuthnError):
 
 
 # Accounts (views/accounts.py, registration.py, passwords.py).
+
+
+class RegistrationClosed(AuthnError):
+    """The adapter's `is_open_for_registration` refused to register this address (GATEHOUSE["ADAPTER"])."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = REGISTRATION_CLOSED
+    default_detail = "Registration is not open to this address."
 
 
 class ActivationLinkInvalid(AuthnError):

@@ -7,7 +7,9 @@ login; a step that emails a code, and every account endpoint that sends an email
 nowhere else, so they apply to every scenario, custom ones included, without touching
 any of them.
 
-Two budgets of wrong answers, shared by every factor (password, emailed code, ...):
+Two budgets of wrong answers, shared by every factor (password, emailed code, ...),
+whose sizes the adapter's `lockout_limits()` gives (GATEHOUSE["ADAPTER"]; by default
+the GATEHOUSE values named here):
 
 - per account: LOCKOUT_ACCOUNT_THRESHOLD failures within LOCKOUT_WINDOW lock the
   submitted identifier (the normalized email), whether or not an account has it, so
@@ -25,9 +27,10 @@ too) and neither count nor extend it. A password reset through an emailed link e
 the lock of its account (accounts/passwords.py), so a lock an attacker keeps renewing never shuts
 the owner out for longer than it takes to read an email.
 
-Emails have budgets of their own (EMAIL_ACCOUNT_LIMIT per address and EMAIL_IP_LIMIT
-per client within EMAIL_WINDOW): a login lock does not stop a password reset, which
-is how the owner of a locked account gets back in.
+Emails have budgets of their own, from the adapter's `email_limits()` (by default
+EMAIL_ACCOUNT_LIMIT per address and EMAIL_IP_LIMIT per client within EMAIL_WINDOW): a
+login lock does not stop a password reset, which is how the owner of a locked account
+gets back in.
 
 Counters live in the default cache and are counted with `add` then `incr`, which is
 atomic on Redis (INCRBY) and on the local-memory cache, so parallel requests cannot
@@ -53,7 +56,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from ..authn import signals
-from ..authn.conf import gatehouse_settings
+from ..authn.adapter import Limit, Limits, get_adapter
 from ..authn.errors import LockedOut
 from ..authn.identity import client_ip, identifier_key
 
@@ -104,12 +107,10 @@ def now() -> float:
 
 @dataclass(frozen=True)
 class Budget:
-    """One limit: `threshold` events within `window` lock `key` for `cool_off`."""
+    """One counter and its lock: `limit.threshold` events within `limit.window` lock `key` for `limit.cool_off`."""
 
     key: str
-    threshold: int
-    window: timedelta
-    cool_off: timedelta
+    limit: Limit
 
     @property
     def counter_key(self) -> str:
@@ -121,21 +122,26 @@ class Budget:
 
 
 def login_budgets(attempt: Attempt) -> tuple[Budget, Budget]:
-    """The account's and the client's budget of wrong answers."""
-    window = gatehouse_settings.LOCKOUT_WINDOW
-    cool_off = gatehouse_settings.LOCKOUT_COOL_OFF
-    return (
-        Budget(f"account:{attempt.identifier_key}", gatehouse_settings.LOCKOUT_ACCOUNT_THRESHOLD, window, cool_off),
-        Budget(f"ip:{client_key(attempt.client)}", gatehouse_settings.LOCKOUT_IP_THRESHOLD, window, cool_off),
+    """The account's and the client's budget of wrong answers, sized by the adapter's `lockout_limits()`."""
+    limits = get_adapter().lockout_limits(
+        attempt.request, identifier=attempt.identifier, scenario=attempt.scenario, step=attempt.step
     )
+    return budgets(attempt, limits, account_prefix="account", client_prefix="ip")
 
 
 def email_budgets(attempt: Attempt) -> tuple[Budget, Budget]:
-    """The address's and the client's budget of emails; the window is also the lock's length."""
-    window = gatehouse_settings.EMAIL_WINDOW
+    """The address's and the client's budget of emails, sized by the adapter's `email_limits()`."""
+    limits = get_adapter().email_limits(
+        attempt.request, identifier=attempt.identifier, scenario=attempt.scenario, step=attempt.step
+    )
+    return budgets(attempt, limits, account_prefix="email", client_prefix="email-ip")
+
+
+def budgets(attempt: Attempt, limits: Limits, *, account_prefix: str, client_prefix: str) -> tuple[Budget, Budget]:
+    """The budgets of `attempt`'s account and client; the prefixes name the kind of event in keys and logs."""
     return (
-        Budget(f"email:{attempt.identifier_key}", gatehouse_settings.EMAIL_ACCOUNT_LIMIT, window, window),
-        Budget(f"email-ip:{client_key(attempt.client)}", gatehouse_settings.EMAIL_IP_LIMIT, window, window),
+        Budget(f"{account_prefix}:{attempt.identifier_key}", limits.account),
+        Budget(f"{client_prefix}:{client_key(attempt.client)}", limits.client),
     )
 
 
@@ -171,7 +177,7 @@ def record_failure(attempt: Attempt, code: str) -> None:
             logger.warning(
                 "Locked out: %s for %ss (scenario=%s account=%s client=%s)",
                 budget.key.split(":", 1)[0],
-                int(budget.cool_off.total_seconds()),
+                int(budget.limit.cool_off.total_seconds()),
                 attempt.scenario,
                 attempt.identifier_key,
                 attempt.client,
@@ -227,7 +233,8 @@ def record_email(attempt: Attempt) -> None:
 
 def clear_account_lockout(identifier: str) -> None:
     """End the lock and the count of failures of an account (after its owner reset the password by email)."""
-    account_budget = Budget(f"account:{identifier_key(identifier)}", 0, timedelta(0), timedelta(0))
+    # Only the keys matter here: the limit is never counted against.
+    account_budget = Budget(f"account:{identifier_key(identifier)}", Limit(0, timedelta(0), timedelta(0)))
     cache.delete_many([account_budget.counter_key, account_budget.lock_key])
 
 
@@ -249,10 +256,10 @@ def lock_if_exhausted(budget: Budget) -> bool:
     again. `add` also takes the lock: a lock that exists is never moved, so attempts
     during a lockout cannot extend it.
     """
-    count = increment(budget.counter_key, budget.window)
-    if count < budget.threshold:
+    count = increment(budget.counter_key, budget.limit.window)
+    if count < budget.limit.threshold:
         return False
-    cool_off = budget.cool_off.total_seconds()
+    cool_off = budget.limit.cool_off.total_seconds()
     locked_now = cache.add(budget.lock_key, now() + cool_off, timeout=math.ceil(cool_off))
     cache.delete(budget.counter_key)
     return locked_now

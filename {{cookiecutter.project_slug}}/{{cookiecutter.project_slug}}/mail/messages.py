@@ -1,12 +1,14 @@
-"""How every email is built and sent: three Django templates each, one sender.
+"""How every email is built, and which sending errors are worth a retry.
 
 An email called `<app>/email/<name>` is rendered from `<name>_subject.txt`, `<name>.txt`
 and `<name>.html` under the sending app's `templates/<app>/email/`, whose HTML extends
 `mail/email/base.html`: a project restyles its emails by overriding those templates,
-never this module. Every email leaves through GATEHOUSE["EMAIL_SENDER"] (by default
-`send_email`, Django's EMAIL_BACKEND), which a project swaps to send through an API.
+never this module. Every email leaves through the adapter's `send_email()`
+(GATEHOUSE["ADAPTER"]; by default Django's EMAIL_BACKEND), called by the outbox, which
+a project overrides to alter a message or send it through an API.
 
-Links point at FRONTEND_URL, whatever Host the request that caused the email named.
+Links are made by the adapter's `frontend_url()`: FRONTEND_URL, whatever Host the
+request that caused the email named.
 """
 
 from __future__ import annotations
@@ -14,11 +16,9 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from ..authn.conf import gatehouse_settings
@@ -28,14 +28,6 @@ from ..authn.conf import gatehouse_settings
 SEND_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 # SMTP reply codes from 500 up say that the same message will never be accepted (RFC 5321 section 4.2.1).
 PERMANENT_SMTP_CODE = 500
-
-
-def send_email(message: EmailMessage) -> None:
-    """Send `message` through Django's EMAIL_BACKEND; the default of GATEHOUSE["EMAIL_SENDER"].
-
-    SMTP errors propagate, so that the task that called it can retry.
-    """
-    message.send()
 
 
 def is_permanent_failure(error: BaseException) -> bool:
@@ -51,11 +43,6 @@ def is_permanent_failure(error: BaseException) -> bool:
     if isinstance(error, smtplib.SMTPDataError):
         return error.smtp_code >= PERMANENT_SMTP_CODE
     return False
-
-
-def frontend_link(path: str, **query: str) -> str:
-    """A link to the frontend page at `path`, with `query`, on FRONTEND_URL (never the request's Host)."""
-    return f"{settings.FRONTEND_URL.rstrip('/')}/{path.lstrip('/')}?{urlencode(query)}"
 
 
 def email_address(user: AbstractBaseUser) -> str:

@@ -12,9 +12,10 @@ whose publishing failed, whose task gave up retrying, or whose worker died mid-s
 Each kind of email is registered by the app that sends it (`register_kind()`, from its
 AppConfig.ready()): how to build it, and whether it still applies when its turn comes.
 
-`deliver()` sends a row at most once: it claims the row with one atomic UPDATE
-(pending to sending), so that of two workers, or a task and its duplicate, only one
-sends, and a sent row is never claimed again. The one window left is a worker that
+`deliver()` builds the row's email and hands it to the adapter's `send_email()`
+(GATEHOUSE["ADAPTER"]), which decides how it leaves. It sends a row at most once: it
+claims the row with one atomic UPDATE (pending to sending), so that of two workers, or
+a task and its duplicate, only one sends, and a sent row is never claimed again. The one window left is a worker that
 dies after the mail server accepted the message and before the row is marked sent:
 its claim expires after OUTBOX_SEND_TIMEOUT and the email goes again (at least once,
 never lost). OUTBOX_SEND_TIMEOUT must exceed CELERY_TASK_TIME_LIMIT, after which
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import F
 from django.utils import timezone
 
+from ..authn.adapter import get_adapter
 from ..authn.conf import gatehouse_settings
 from .messages import SEND_ERRORS, is_permanent_failure
 from .models import OutboxEmail
@@ -126,7 +128,8 @@ def deliver(email_id: int) -> str | None:
         finish(email, Status.DISCARDED, reason)
         return Status.DISCARDED
     try:
-        gatehouse_settings.EMAIL_SENDER(KINDS[email.kind].build(email.user, email.payload))
+        message = KINDS[email.kind].build(email.user, email.payload)
+        get_adapter().send_email(message, kind=email.kind, user=email.user)
     except SEND_ERRORS as error:
         if is_permanent_failure(error):
             logger.error("Outbox email %s (%s) refused for good: %s", email.pk, email.kind, error)
