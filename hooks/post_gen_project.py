@@ -38,6 +38,10 @@ REGISTRATION_FILES = (
     "tests/accounts/test_register.py",
     "tests/accounts/test_register_activate.py",
     "tests/accounts/test_register_resend.py",
+    "tests/accounts/test_registration_adapter.py",
+    # The adapter of docs/adapter.md decides who may register: it and its tests go with registration.
+    "tests/accounts/example_adapter.py",
+    "tests/accounts/test_adapter_example.py",
 )
 DEV_AUTO_LOGIN_FILES = (f"{PACKAGE}/authn/dev_auto_login.py", "tests/authn/test_dev_auto_login.py")
 
