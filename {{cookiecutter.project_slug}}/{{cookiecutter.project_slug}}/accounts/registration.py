@@ -45,7 +45,8 @@ def register(
 
     The adapter is asked first whether the address may register at all (RegistrationClosed
     if not); then the password is checked against the rules (with the names given, never
-    those of an existing account) before anything else happens, so a refusal tells nothing either.
+    those of an existing account) before any account is looked up. Neither refusal tells
+    whether the address has an account.
     """
     email = normalize_email(email)
     if not get_adapter().is_open_for_registration(request, email):
