@@ -3,10 +3,11 @@
 Every event is written by a receiver of the signals of authn/signals.py, connected in
 AuditConfig.ready(): the apps that cause events send signals and know nothing of the
 audit log. Failures and lockouts name the account by the keyed hash of the identifier
-that was submitted, whether or not an account has it. A row is one INSERT in its own savepoint, written while the
-request runs: a fraction of a millisecond next to a password hash, and an event cannot
-be lost to a crash between the answer and a deferred write. A failing write is logged
-and never turns the request into an error, and never breaks an enclosing transaction.
+that was submitted, whether or not an account has it. A row is one INSERT (in a
+savepoint when a transaction is open), written while the request runs: a fraction of
+a millisecond next to a password hash, and an event cannot be lost to a crash between
+the answer and a deferred write. A failing write is logged and never turns the request
+into an error, and never breaks an enclosing transaction.
 
 Rows name the account by user and by the keyed hash of the identifier; they never
 hold an address, a password, a code or a token (and `extra` only the error code, the
@@ -54,7 +55,12 @@ def record(
         extra=extra,
     )
     try:
-        with transaction.atomic():
+        if transaction.get_connection().in_atomic_block:
+            # A savepoint, so that a failed INSERT leaves the enclosing transaction usable.
+            with transaction.atomic():
+                event.save()
+        else:
+            # In autocommit the INSERT is a transaction of its own: nothing else to protect.
             event.save()
     except DatabaseError:
         logger.exception("Could not write the audit event %s", kind)

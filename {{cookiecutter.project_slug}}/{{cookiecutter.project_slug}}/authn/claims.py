@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
-from rest_framework_simplejwt.settings import api_settings
-
 from .conf import gatehouse_settings
 
 if TYPE_CHECKING:
@@ -30,16 +27,16 @@ def user_copy_claims(user: AbstractBaseUser) -> dict[str, Any]:
     return {claim: getattr(user, claim) for claim in USER_COPY_CLAIMS}
 
 
-def access_token_claims(user_id: Any) -> dict[str, Any]:
-    """The claims added to an access token for the user with id `user_id`; {} with no query when none are asked for.
+def access_token_claims(user: AbstractBaseUser) -> dict[str, Any]:
+    """The claims added to an access token for `user`; {} when none are asked for.
 
-    Computed every time an access token is made (login and refresh), so that a changed
-    name reaches client services with the next access token.
+    Computed every time an access token is made (login and refresh), from the row that
+    request has already read, so that a changed name reaches client services with the
+    next access token.
     """
     extra_claims = gatehouse_settings.EXTRA_ACCESS_CLAIMS
     if not gatehouse_settings.USER_CLAIMS_IN_ACCESS_TOKENS and extra_claims is None:
         return {}
-    user = get_user_model().objects.get(**{api_settings.USER_ID_FIELD: user_id})
     claims = user_copy_claims(user) if gatehouse_settings.USER_CLAIMS_IN_ACCESS_TOKENS else {}
     if extra_claims is not None:
         extra = extra_claims(user)

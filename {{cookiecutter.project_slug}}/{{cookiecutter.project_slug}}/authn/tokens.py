@@ -177,6 +177,9 @@ class TokenPair:
     refresh: str
     # Seconds until the access token expires: what clients schedule their refresh by.
     expires_in: int
+    # The `exp` of each token (seconds since the epoch), carried so that nothing decodes what was just signed.
+    access_expires_at: int
+    refresh_expires_at: int
 
 
 def token_version_key(user_id: Any) -> str:

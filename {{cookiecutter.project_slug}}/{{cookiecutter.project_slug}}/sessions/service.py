@@ -21,16 +21,15 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, Subquery
 from django.utils import timezone
 from rest_framework_simplejwt import tokens as simplejwt_tokens
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.utils import datetime_to_epoch
+from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoch
 
 from ..authn.claims import access_token_claims
 from ..authn.conf import gatehouse_settings
@@ -70,73 +69,121 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
 
     It belongs to a RefreshFamily (the `fam` claim) and is refused once that family is
     revoked or past its absolute lifetime. The family id is not copied into access tokens.
+    Verifying a token reads its family, with the family's user, once: what the request
+    does next (rotate, log out, build the access token's claims) works from that row.
     """
 
     access_token_class = AccessToken
     no_copy_claims = (*simplejwt_tokens.RefreshToken.no_copy_claims, FAMILY_CLAIM)
+    # The token's family with its user: read by verify(), or created by for_user().
+    family: RefreshFamily
 
     @classmethod
     def for_user(cls, user: AbstractBaseUser) -> RefreshToken:
-        """A refresh token that starts a new family for `user` (one login), tracked as outstanding."""
+        """A refresh token that starts a new family for `user` (one login); `issue()` signs and tracks it."""
         # simplejwt's Token.for_user, skipping BlacklistMixin's, which would store the token
-        # before it has its family claim and capped expiry.
+        # before it has its family claim and capped expiry (and read the user again to do so).
         token = super(simplejwt_tokens.BlacklistMixin, cls).for_user(user)
         started_at = timezone.now()
-        family = RefreshFamily.objects.create(
+        token.family = RefreshFamily.objects.create(
             id=uuid.uuid4().hex,
             user=user,
             started_at=started_at,
             expires_at=started_at + gatehouse_settings.REFRESH_FAMILY_MAX_AGE,
             current_jti=token[api_settings.JTI_CLAIM],
         )
-        token[FAMILY_CLAIM] = family.pk
-        token.limit_exp_to(family.expires_at)
-        token.outstand()
+        token[FAMILY_CLAIM] = token.family.pk
+        token.limit_exp_to(token.family.expires_at)
         return token
 
     def limit_exp_to(self, deadline: datetime) -> None:
         """Bring `exp` forward to `deadline` if it is later (the family's absolute end)."""
         self.payload["exp"] = min(self.payload["exp"], datetime_to_epoch(deadline))
 
-    def check_blacklist(self) -> None:
-        """Refuse a blacklisted token; raise RefreshTokenReused when its live family had replaced it."""
-        jti = self.payload.get(api_settings.JTI_CLAIM)
-        if not BlacklistedToken.objects.filter(token__jti=jti).exists():
-            return
-        family = RefreshFamily.objects.filter(pk=str(self.payload.get(FAMILY_CLAIM))).first()
-        if family is not None and family.revoked_at is None and family.current_jti != jti:
-            raise RefreshTokenReused(family.pk)
-        raise TokenError(BLACKLISTED)
+    def issue(self) -> str:
+        """Sign the token and track it as outstanding (one INSERT); the signed text, as the client receives it.
+
+        A new token has a new random `jti`, so there is no existing row to look for, as
+        simplejwt's get_or_create in outstand() does.
+        """
+        raw = str(self)
+        OutstandingToken.objects.create(
+            user=self.family.user,
+            jti=self[api_settings.JTI_CLAIM],
+            token=raw,
+            created_at=self.current_time,
+            expires_at=datetime_from_epoch(self["exp"]),
+        )
+        return raw
 
     def verify(self, *args: Any, **kwargs: Any) -> None:
-        """simplejwt's checks (blacklist, expiry, type), then: the family is live."""
-        super().verify(*args, **kwargs)
-        family = RefreshFamily.objects.filter(pk=str(self.payload.get(FAMILY_CLAIM))).first()
-        if family is None or family.revoked_at is not None or family.expires_at <= timezone.now():
+        """simplejwt's checks (expiry, id, type), then the token's standing: not used, its family live."""
+        # Token.verify rather than BlacklistMixin's, which would query the blacklist before
+        # the type is checked: an access token sent here costs no query.
+        simplejwt_tokens.Token.verify(self, *args, **kwargs)
+        self.check_blacklist()
+
+    def check_blacklist(self) -> None:
+        """Refuse a used token or one whose session has ended; RefreshTokenReused when its live family had replaced it.
+
+        One query reads the family, its user, and whether this token is blacklisted.
+        """
+        jti = self.payload.get(api_settings.JTI_CLAIM)
+        family = (
+            RefreshFamily.objects.select_related("user")
+            .annotate(
+                token_blacklisted=Exists(BlacklistedToken.objects.filter(token__jti=jti)),
+                outstanding_id=Subquery(OutstandingToken.objects.filter(jti=jti).values("pk")[:1]),
+            )
+            .filter(pk=str(self.payload.get(FAMILY_CLAIM)))
+            .first()
+        )
+        if family is None:
             raise TokenError("The token's session has ended")
+        if family.token_blacklisted:
+            if family.revoked_at is None and family.current_jti != jti:
+                raise RefreshTokenReused(family.pk)
+            raise TokenError(BLACKLISTED)
+        if family.revoked_at is not None or family.expires_at <= timezone.now():
+            raise TokenError("The token's session has ended")
+        self.family = family
+
+    def active_user(self) -> AbstractBaseUser:
+        """The token's user (its family's, read with it); TokenError when inactive or not the token's."""
+        user = self.family.user
+        if str(getattr(user, api_settings.USER_ID_FIELD)) != str(self.get(api_settings.USER_ID_CLAIM)):
+            raise TokenError("The token's user id is not valid")
+        if not api_settings.USER_AUTHENTICATION_RULE(user):
+            raise TokenError("The token's user is inactive or deleted")
+        return user
 
 
-def token_pair(refresh: RefreshToken, raw_refresh: str | None = None) -> TokenPair:
-    """The pair made of `refresh` (signed now unless `raw_refresh` is its existing text) and a fresh access token."""
+def token_pair(refresh: RefreshToken, user: AbstractBaseUser, raw_refresh: str) -> TokenPair:
+    """The pair made of `refresh` (signed as `raw_refresh`) and a fresh access token for `user`, its owner."""
     access = refresh.access_token
-    access.payload.update(access_token_claims(refresh[api_settings.USER_ID_CLAIM]))
+    access.payload.update(access_token_claims(user))
     if gatehouse_settings.INSTANT_ACCESS_REVOCATION:
         access[VERSION_CLAIM] = current_token_version(refresh[api_settings.USER_ID_CLAIM])
     return TokenPair(
         access=str(access),
-        refresh=raw_refresh if raw_refresh is not None else str(refresh),
+        refresh=raw_refresh,
         expires_in=int(AccessToken.lifetime.total_seconds()),
+        access_expires_at=access["exp"],
+        refresh_expires_at=refresh["exp"],
     )
 
 
 def issue_tokens(user: AbstractBaseUser) -> TokenPair:
     """A fresh pair for a user who has just authenticated: a new `jti` every time.
 
-    Inactive users never get tokens; a caller that tries has skipped its own check.
+    Two INSERTs (the family and the outstanding token) and no read: `user` is the row
+    the login has already loaded. Inactive users never get tokens; a caller that tries
+    has skipped its own check.
     """
     if not user.is_active:
         raise ValueError("Tokens are never issued to an inactive user.")
-    return token_pair(RefreshToken.for_user(user))
+    refresh = RefreshToken.for_user(user)
+    return token_pair(refresh, user, refresh.issue())
 
 
 def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -> TokenPair:
@@ -144,52 +191,73 @@ def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -
 
     Raises TokenError when the token is invalid, already used, its family is over, or
     its user is gone or inactive. A token its family had already replaced revokes the
-    family first (and `refresh_reuse_detected` is sent with `request`). Two requests
-    racing with the same token cannot both succeed: only the one that creates the
-    blacklist entry gets a new pair; the other is refused without revoking the family
-    (a client that refreshed twice at once is not an attacker).
+    family first (and `refresh_reuse_detected` is sent with `request`).
+
+    The family moves on with one conditional UPDATE (compare-and-swap on its current
+    `jti`): two requests racing with the same token cannot both succeed, since only one
+    of them finds the token still current; the other is refused without revoking the
+    family (a client that refreshed twice at once is not an attacker). The UPDATE's row
+    lock also serializes this with revoke_family() and revoke_all_refresh_tokens(): a
+    token minted here is either seen by a concurrent revocation or refused by it.
     """
     refresh = load_refresh_token(raw_refresh, request)
+    user = refresh.active_user()
+    if not api_settings.ROTATE_REFRESH_TOKENS:
+        return token_pair(refresh, user, raw_refresh)
+    family = refresh.family
+    replaced_jti, replaced_outstanding_id = refresh[api_settings.JTI_CLAIM], family.outstanding_id
+    refresh.set_jti()
+    refresh.set_exp()
+    refresh.set_iat()
+    # simplejwt's set_exp() slides the expiry; a family has an absolute end.
+    refresh.limit_exp_to(family.expires_at)
     with transaction.atomic():
-        # Locking the user serializes this with revoke_all_refresh_tokens(): a token
-        # minted here is either seen by a concurrent revocation or refused by it.
-        _lock_active_user(refresh)
-        family = RefreshFamily.objects.select_for_update().filter(pk=refresh[FAMILY_CLAIM]).first()
-        if family is None or family.revoked_at is not None:
-            raise TokenError("The token's session has ended")
-        if not api_settings.ROTATE_REFRESH_TOKENS:
-            return token_pair(refresh, raw_refresh=raw_refresh)
-        _blacklisted, blacklisted_now = refresh.blacklist()
-        if not blacklisted_now:
+        moved_on = RefreshFamily.objects.filter(
+            pk=family.pk, current_jti=replaced_jti, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).update(current_jti=refresh[api_settings.JTI_CLAIM])
+        if not moved_on:
             raise TokenError(BLACKLISTED)
-        refresh.set_jti()
-        refresh.set_exp()
-        refresh.set_iat()
-        # simplejwt's set_exp() slides the expiry; a family has an absolute end.
-        refresh.limit_exp_to(family.expires_at)
-        refresh.outstand()
         family.current_jti = refresh[api_settings.JTI_CLAIM]
-        family.save(update_fields=["current_jti"])
-    return token_pair(refresh)
+        raw_rotated = refresh.issue()
+        blacklist_replaced_token(replaced_outstanding_id, replaced_jti, raw_refresh, user)
+    return token_pair(refresh, user, raw_rotated)
 
 
-def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -> AbstractBaseUser | None:
-    """End the session of one refresh token (logout): revoke its family; return its user, or None if gone.
+def blacklist_replaced_token(outstanding_id: int | None, jti: str, raw_token: str, user: AbstractBaseUser) -> None:
+    """Blacklist the token a rotation replaced: one INSERT, as its outstanding row's id was read with its family."""
+    if outstanding_id is None:
+        # Tracked before this release, or its row deleted by hand: track it now, as simplejwt's blacklist() does.
+        claims = RefreshToken(raw_token, verify=False)
+        outstanding, _created = OutstandingToken.objects.get_or_create(
+            jti=jti,
+            defaults={
+                "user": user,
+                "token": raw_token,
+                "created_at": claims.current_time,
+                "expires_at": datetime_from_epoch(claims["exp"]),
+            },
+        )
+        outstanding_id = outstanding.pk
+    BlacklistedToken.objects.create(token_id=outstanding_id)
+
+
+def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -> AbstractBaseUser:
+    """End the session of one refresh token (logout): revoke its family and blacklist the token; return its user.
 
     Raises TokenError when the token is forged, malformed, expired, not a refresh
     token, or already used (a replaced one revokes its family as reuse does). A refresh
-    racing with this logout cannot keep the session alive: the family is revoked
-    whichever of the two blacklisted the token.
+    racing with this logout cannot keep the session alive: the family is locked first,
+    and revoked whichever of the two got there first (the refresh's new token with it).
     """
     refresh = load_refresh_token(raw_refresh, request)
-    with transaction.atomic():
-        blacklisted, _blacklisted_now = refresh.blacklist()
-        revoke_family(refresh[FAMILY_CLAIM], RefreshFamily.RevokedBecause.LOGOUT)
-    return blacklisted.token.user
+    revoke_family(
+        refresh[FAMILY_CLAIM], RefreshFamily.RevokedBecause.LOGOUT, also_blacklist=refresh[api_settings.JTI_CLAIM]
+    )
+    return refresh.family.user
 
 
 def load_refresh_token(raw_refresh: str, request: HttpRequest | None) -> RefreshToken:
-    """The verified refresh token; on reuse of a replaced one, revoke its family, report it, and refuse."""
+    """The verified refresh token, with its family; on reuse of a replaced one, revoke its family, report it, and refuse."""
     try:
         return RefreshToken(raw_refresh)
     except RefreshTokenReused as reuse:
@@ -200,8 +268,13 @@ def load_refresh_token(raw_refresh: str, request: HttpRequest | None) -> Refresh
         raise TokenError(BLACKLISTED) from None
 
 
-def revoke_family(family_id: str, reason: str) -> RefreshFamily | None:
-    """Revoke a live family and blacklist its current refresh token; the family, or None if it was not live."""
+def revoke_family(family_id: str, reason: str, also_blacklist: str | None = None) -> RefreshFamily | None:
+    """Revoke a live family and blacklist its current refresh token (and the token `also_blacklist` names).
+
+    Returns the family, or None if it was not live. The family row is locked first, so
+    that a concurrent rotation either finished before (its new token is the one
+    blacklisted here) or finds the family revoked.
+    """
     with transaction.atomic():
         family = (
             RefreshFamily.objects.select_for_update()
@@ -214,8 +287,9 @@ def revoke_family(family_id: str, reason: str) -> RefreshFamily | None:
         family.revoked_at = timezone.now()
         family.revoked_because = reason
         family.save(update_fields=["revoked_at", "revoked_because"])
+        jtis = {family.current_jti} | ({also_blacklist} if also_blacklist else set())
         BlacklistedToken.objects.bulk_create(
-            [BlacklistedToken(token=token) for token in OutstandingToken.objects.filter(jti=family.current_jti)],
+            [BlacklistedToken(token=token) for token in OutstandingToken.objects.filter(jti__in=jtis)],
             ignore_conflicts=True,
         )
     return family
@@ -228,9 +302,12 @@ def revoke_all_refresh_tokens(user: AbstractBaseUser) -> int:
     (a password change or reset): every family of the user is revoked too. Access
     tokens already issued live out their short lifetime, unless TOKEN_USER_SOURCE=
     "database" or INSTANT_ACCESS_REVOCATION refuses them sooner.
+
+    The UPDATE of the families waits for any rotation in flight (which holds its
+    family's row) and makes any later one fail; the tokens are listed after it, so a
+    token that a rotation minted just before is among them.
     """
     with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         RefreshFamily.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_because=RefreshFamily.RevokedBecause.REVOKE_ALL
         )
@@ -272,19 +349,6 @@ def revoke_access_of_deactivated_user(sender: type, instance: AbstractBaseUser, 
     """post_save receiver of the user model: a deactivated user's access tokens stop working (with the setting on)."""
     if not created and not instance.is_active:
         bump_token_version(instance.pk)
-
-
-def _lock_active_user(refresh: RefreshToken) -> AbstractBaseUser:
-    """The refresh token's user, locked for the transaction; TokenError when gone or inactive."""
-    user_id = refresh.get(api_settings.USER_ID_CLAIM)
-    try:
-        user = get_user_model().objects.select_for_update().filter(**{api_settings.USER_ID_FIELD: user_id}).first()
-    except (ValueError, ValidationError) as error:
-        # Only a token signed with our key gets here, but an id of the wrong shape still is no user.
-        raise TokenError("The token's user id is not valid") from error
-    if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
-        raise TokenError("The token's user is inactive or deleted")
-    return user
 
 
 def end_sessions_of_deactivated_user(

@@ -14,7 +14,6 @@ import time
 from http.cookies import Morsel
 from typing import TYPE_CHECKING, Any
 
-import jwt
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import NoReverseMatch, reverse
@@ -62,11 +61,9 @@ def refresh_cookie_path() -> str:
     return common if common.endswith("/") else f"{common}/"
 
 
-def seconds_until_expiry(raw_token: str) -> int:
-    """Seconds left until the `exp` of a token this service has just signed (rounded down, never negative)."""
-    # Read only: the token was signed a moment ago by this process, and is verified whenever it comes back.
-    claims = jwt.decode(raw_token, options={"verify_signature": False})
-    return max(0, int(claims["exp"] - time.time()))
+def seconds_until(expires_at: float) -> int:
+    """Seconds left until `expires_at` (seconds since the epoch, a token's `exp`), rounded down, never negative."""
+    return max(0, int(expires_at - time.time()))
 
 
 class AuthCookies:
@@ -90,7 +87,7 @@ class AuthCookies:
 
     def set_tokens(self, response: HttpResponseBase, pair: TokenPair) -> None:
         """Put both tokens of `pair` in cookies that expire with them."""
-        access_max_age, refresh_max_age = seconds_until_expiry(pair.access), seconds_until_expiry(pair.refresh)
+        access_max_age, refresh_max_age = seconds_until(pair.access_expires_at), seconds_until(pair.refresh_expires_at)
         self.write(response, self.access_name, pair.access, ACCESS_COOKIE_PATH, access_max_age)
         self.write(response, self.refresh_name, pair.refresh, refresh_cookie_path(), refresh_max_age)
 

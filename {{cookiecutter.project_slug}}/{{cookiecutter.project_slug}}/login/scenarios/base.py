@@ -33,9 +33,22 @@ class StepContext:
 
     @cached_property
     def user(self) -> AbstractBaseUser | None:
-        """The account the flow is bound to, or None (not bound yet, or no account has the address)."""
+        """The account the flow is bound to, or None (not bound yet, or no account has the address).
+
+        Read once per request: from the database when a step of an earlier request bound
+        the flow, or as given to `bind()` by this request's step.
+        """
         # One query even when there is no id (`IS NULL`): the cost never tells whether an account exists.
         return get_user_model()._default_manager.filter(pk=self.flow.user_id).first()
+
+    def bind(self, *, email: str, user: AbstractBaseUser | None) -> None:
+        """Tie the flow to `email` and its account (None when no account has it), as `Flow.bind` does.
+
+        The step has just read the row: `user` keeps it, so that the rest of the request
+        (the account check, issuing tokens, the answer) does not read it again.
+        """
+        self.flow.bind(email=email, user_id=str(user.pk) if user is not None else None)
+        self.user = user
 
 
 class Step(abc.ABC):

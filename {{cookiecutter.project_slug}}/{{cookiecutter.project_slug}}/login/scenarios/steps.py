@@ -47,7 +47,7 @@ class CredentialsStep(Step):
             raise InvalidCredentials()
         if not user.is_active:
             raise AccountInactive()
-        context.flow.bind(email=normalize_email(data["email"]), user_id=str(user.pk))
+        context.bind(email=normalize_email(data["email"]), user=user)
 
 
 class EmailRequestStep(Step):
@@ -68,7 +68,7 @@ class EmailRequestStep(Step):
 
     def handle(self, context: StepContext, data: dict[str, Any]) -> None:
         user = get_user_model().objects.get_by_email(data["email"])
-        context.flow.bind(email=normalize_email(data["email"]), user_id=str(user.pk) if user else None)
+        context.bind(email=normalize_email(data["email"]), user=user)
 
 
 class EmailCodeStep(Step):

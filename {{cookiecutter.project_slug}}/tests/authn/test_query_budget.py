@@ -1,0 +1,136 @@
+"""The query budget of an authenticated request, with the access token where this project's transport carries it.
+{% if cookiecutter.auth_role == "client_service" %}
+A client service's user is the local copy of the auth service's user: a request whose
+token says nothing new reads the copy once and writes nothing.
+{%- else %}
+With GATEHOUSE["TOKEN_USER_SOURCE"] = "claims" (stateless) authentication makes no
+query; with "database" it reads the user row, once. `me/` needs the row whatever the
+source, and reads it once too (plus the user's groups, which it lists).
+{%- endif %}
+"""
+
+import pytest
+from django.urls import include, path
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+
+from ..factories import UserFactory
+from ..query_budget import statements, user_row_reads
+
+ME_URL = "/api/auth/me/"
+WHOAMI_URL = "/whoami/"
+{%- if cookiecutter.token_transport == "header" %}
+# Where the clients of this project's transport send the access token.
+CARRIERS = ["bearer"]
+{%- elif cookiecutter.token_transport == "cookie" %}
+# Where the clients of this project's transport send the access token.
+CARRIERS = ["cookie"]
+{%- else %}
+# Where the clients of this project's transport send the access token: either way.
+CARRIERS = ["bearer", "cookie"]
+{%- endif %}
+
+pytestmark = [
+    pytest.mark.django_db,
+    # The transport this project was generated with, whichever it is.
+    pytest.mark.token_transport("header", "cookie", "both"),
+]
+
+
+class WhoAmIView(APIView):
+    """An ordinary authenticated endpoint: it uses request.user and nothing else."""
+
+    def get(self, request):
+        return Response({"id": str(request.user.pk)})
+
+
+urlpatterns = [
+    path("whoami/", WhoAmIView.as_view()),
+    path("api/auth/", include("{{ cookiecutter.project_slug }}.authn.urls")),
+]
+with_whoami = pytest.mark.urls(__name__)
+
+
+def get_with_token(api_client, url: str, token: str, carrier: str):
+    """GET `url` with the access token as a Bearer header or in the access cookie."""
+    if carrier == "bearer":
+        return api_client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+    api_client.cookies[gatehouse_settings.AUTH_COOKIE_ACCESS_NAME] = token
+    return api_client.get(url)
+{%- if cookiecutter.auth_role == "client_service" %}
+
+
+@with_whoami
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_an_authenticated_request_reads_the_local_copy_once_and_writes_nothing(
+    carrier, api_client, make_access_token, django_assert_num_queries
+):
+    user = UserFactory()
+    token = make_access_token(user)
+    with django_assert_num_queries(1) as captured:
+        response = get_with_token(api_client, WHOAMI_URL, token, carrier)
+    assert response.status_code == 200, (response.status_code, response.content)
+    assert response.json() == {"id": str(user.pk)}
+    assert len(user_row_reads(captured.captured_queries)) == 1, statements(captured)
+
+
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_me_reads_the_local_copy_once(carrier, api_client, make_access_token, django_assert_max_num_queries):
+    user = UserFactory()
+    token = make_access_token(user)
+    with django_assert_max_num_queries(2) as captured:
+        response = get_with_token(api_client, ME_URL, token, carrier)
+    assert response.status_code == 200, (response.status_code, response.content)
+    assert response.json()["email"] == user.email
+    reads = user_row_reads(captured.captured_queries)
+    assert len(reads) == 1, f"me/ reads the copy once, not {len(reads)} times:\n{statements(captured)}"
+{%- else %}
+
+
+@with_whoami
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_a_stateless_authenticated_request_makes_no_query(
+    carrier, api_client, make_access_token, settings, django_assert_num_queries
+):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "TOKEN_USER_SOURCE": "claims"}
+    user = UserFactory()
+    token = make_access_token(user)
+    with django_assert_num_queries(0):
+        response = get_with_token(api_client, WHOAMI_URL, token, carrier)
+    assert response.status_code == 200, (response.status_code, response.content)
+    assert response.json() == {"id": str(user.pk)}
+
+
+@with_whoami
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_a_database_authenticated_request_reads_the_user_row_and_nothing_else(
+    carrier, api_client, make_access_token, settings, django_assert_num_queries
+):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "TOKEN_USER_SOURCE": "database"}
+    user = UserFactory()
+    token = make_access_token(user)
+    with django_assert_num_queries(1) as captured:
+        response = get_with_token(api_client, WHOAMI_URL, token, carrier)
+    assert response.status_code == 200, (response.status_code, response.content)
+    assert response.json() == {"id": str(user.pk)}
+    assert len(user_row_reads(captured.captured_queries)) == 1, statements(captured)
+
+
+@pytest.mark.parametrize("carrier", CARRIERS)
+@pytest.mark.parametrize("source", ["claims", "database"])
+def test_me_reads_the_user_row_once_whatever_the_source(
+    source, carrier, api_client, make_access_token, settings, django_assert_max_num_queries
+):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "TOKEN_USER_SOURCE": source}
+    user = UserFactory()
+    token = make_access_token(user)
+    # The user row and the user's groups.
+    with django_assert_max_num_queries(2) as captured:
+        response = get_with_token(api_client, ME_URL, token, carrier)
+    assert response.status_code == 200, (response.status_code, response.content)
+    assert response.json()["email"] == user.email
+    reads = user_row_reads(captured.captured_queries)
+    assert len(reads) == 1, f"me/ reads the user row once, not {len(reads)} times:\n{statements(captured)}"
+{%- endif %}
