@@ -17,6 +17,7 @@ from pathlib import Path
 PROJECT_DIR = Path.cwd()
 PACKAGE = "{{ cookiecutter.project_slug }}"
 AUTH_ROLE = "{{ cookiecutter.auth_role }}"
+TOKEN_TRANSPORT = "{{ cookiecutter.token_transport }}"
 USE_DOCKER = "{{ cookiecutter.use_docker }}" == "y"
 USE_REGISTRATION = "{{ cookiecutter.use_registration }}" == "y"
 USE_DEV_AUTO_LOGIN = "{{ cookiecutter.use_dev_auto_login }}" == "y"
@@ -43,6 +44,30 @@ REGISTRATION_FILES = (
     "tests/accounts/example_adapter.py",
     "tests/accounts/test_adapter_example.py",
 )
+# The token transports (authn/transports/, base.py in every render) and their tests; `both` composes
+# the header and the cookie transports, so it keeps the modules of either.
+TRANSPORTS = f"{PACKAGE}/authn/transports"
+HEADER_TRANSPORT_FILES = (f"{TRANSPORTS}/header.py",)
+COOKIE_TRANSPORT_FILES = (
+    f"{TRANSPORTS}/cookie.py",
+    f"{TRANSPORTS}/cookies.py",
+    f"{TRANSPORTS}/csrf.py",
+    f"{TRANSPORTS}/csrf_views.py",
+    f"{TRANSPORTS}/cookie_checks.py",
+    "tests/authn/cookie_helpers.py",
+    "tests/authn/test_cookie_checks.py",
+    "tests/authn/test_cookie_transport.py",
+    "tests/sessions/cookie_helpers.py",
+    "tests/sessions/test_cookie_transport.py",
+)
+BOTH_TRANSPORT_FILES = (
+    f"{TRANSPORTS}/both.py",
+    "tests/authn/test_header_or_cookie_transport.py",
+    "tests/sessions/test_header_or_cookie_transport.py",
+)
+# What only the header transport does (no cookie is read, tokens are always in bodies); `both` answers
+# in cookies unless asked otherwise, and its own tests cover the body.
+HEADER_ONLY_TEST_FILES = ("tests/authn/test_header_transport.py", "tests/sessions/test_header_transport.py")
 DEV_AUTO_LOGIN_FILES = (f"{PACKAGE}/authn/dev_auto_login.py", "tests/authn/test_dev_auto_login.py")
 
 
@@ -61,6 +86,18 @@ def remove_app(name: str) -> None:
     remove(f"{PACKAGE}/{name}", f"tests/{name}")
 
 
+def remove_unused_transports() -> None:
+    """Keep the modules of the chosen token transport and their tests, before apps go (their tests are listed)."""
+    if TOKEN_TRANSPORT == "cookie":
+        remove(*HEADER_TRANSPORT_FILES)
+    if TOKEN_TRANSPORT == "header":
+        remove(*COOKIE_TRANSPORT_FILES)
+    if TOKEN_TRANSPORT != "both":
+        remove(*BOTH_TRANSPORT_FILES)
+    if TOKEN_TRANSPORT != "header":
+        remove(*HEADER_ONLY_TEST_FILES)
+
+
 def remove_unused_apps() -> None:
     """A client_service keeps remote/ and none of the apps that issue tokens; other roles the reverse."""
     if AUTH_ROLE == "client_service":
@@ -71,6 +108,7 @@ def remove_unused_apps() -> None:
 
 
 def main() -> None:
+    remove_unused_transports()
     remove_unused_apps()
     if AUTH_ROLE != "auth_service" and AUTH_ROLE != "client_service":
         remove(*AUTH_SERVICE_FILES)

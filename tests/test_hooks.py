@@ -1,6 +1,6 @@
 """The prompts and the hooks: accepting every default never leads into a refusal; the pre-generation hook
-refuses impossible answers with one line per problem, all in one run; the post-generation hook writes fresh
-secrets and signing keys to a git-ignored `.env`."""
+refuses impossible answers with one line per problem, all in one run; the post-generation hook keeps only the
+token transport the answers chose, and writes fresh secrets and signing keys to a git-ignored `.env`."""
 
 from __future__ import annotations
 
@@ -250,3 +250,50 @@ def test_client_service_env_file_points_at_a_local_auth_service(render_answers):
         "A client service reads its keys from the auth service's JWKS: .env must name a local auth service"
     )
     assert "JWT_PUBLIC_KEYS" not in variables, "A client service holds no key of its own, not even a public one"
+
+
+# The modules of authn/transports/ that each token_transport answer keeps: `both` composes the other two.
+HEADER_TRANSPORT_MODULES = {"header.py"}
+COOKIE_TRANSPORT_MODULES = {"cookie.py", "cookies.py", "csrf.py", "csrf_views.py", "cookie_checks.py"}
+TRANSPORT_MODULES = {
+    "header": {"base.py", *HEADER_TRANSPORT_MODULES},
+    "cookie": {"base.py", *COOKIE_TRANSPORT_MODULES},
+    "both": {"base.py", "both.py", *HEADER_TRANSPORT_MODULES, *COOKIE_TRANSPORT_MODULES},
+}
+# The tests of one transport's behaviour, and the answers whose renders keep them.
+TRANSPORT_TESTS = {
+    "tests/authn/test_header_transport.py": {"header"},
+    "tests/authn/test_cookie_checks.py": {"cookie", "both"},
+    "tests/authn/test_cookie_transport.py": {"cookie", "both"},
+    "tests/authn/test_header_or_cookie_transport.py": {"both"},
+}
+
+
+@pytest.mark.parametrize(
+    ("auth_role", "token_transport"),
+    [("standalone", "header"), ("standalone", "cookie"), ("standalone", "both"), ("client_service", "both")],
+)
+def test_a_render_keeps_only_the_modules_and_tests_of_its_token_transport(
+    render_answers, auth_role: str, token_transport: str
+):
+    project = render_answers(
+        auth_role=auth_role, token_transport=token_transport, signing_algorithm=DEFAULT_SIGNING_ALGORITHM[auth_role]
+    )
+    package = json.loads((project / ANSWERS_FILE).read_text())["context"]["cookiecutter"]["project_slug"]
+    transports = project / package / "authn" / "transports"
+    kept = {path.name for path in transports.glob("*.py")} - {"__init__.py"}
+    assert kept == TRANSPORT_MODULES[token_transport], f"token_transport={token_transport} keeps {sorted(kept)}"
+    for test_file, answers in TRANSPORT_TESTS.items():
+        assert (project / test_file).exists() == (token_transport in answers), (
+            f"{test_file} goes with token_transport={' or '.join(sorted(answers))}"
+        )
+    removed = {path.removesuffix(".py") for path in TRANSPORT_MODULES["both"] - kept}
+    for source in project.rglob("*.py"):
+        imports = [line for line in source.read_text().splitlines() if line.lstrip().startswith(("from ", "import "))]
+        named = [
+            module for module in removed for line in imports if f"transports.{module}" in line or f".{module} " in line
+        ]
+        assert not named, f"{source.relative_to(project)} imports the removed transport modules {named}"
+    settings = (project / "config" / "settings" / "base.py").read_text()
+    named = [module for module in removed if f"transports.{module}." in settings]
+    assert not named, f"the settings name the removed transport modules {named}"

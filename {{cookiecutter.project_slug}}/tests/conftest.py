@@ -16,40 +16,18 @@ import responses
 {%- endif %}
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.test import override_settings
 from django.urls import clear_url_caches
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.authn.endpoints import served
-{%- if cookiecutter.auth_role == "client_service" %}
+{% if cookiecutter.auth_role == "client_service" -%}
 from {{ cookiecutter.project_slug }}.authn.keys import public_jwk, public_key_pem
-{%- else %}
+{% else -%}
 from {{ cookiecutter.project_slug }}.sessions.service import issue_tokens as issue_tokens_for
-{%- endif %}
-
+{% endif %}
 from config import urls as root_urls
 
 from .factories import UserFactory
 from .tokens import OMIT, signing_key_id
-
-TRANSPORTS_MODULE = "{{ cookiecutter.project_slug }}.authn.transports"
-# The token_transport answers, by the class each one sets in GATEHOUSE["TOKEN_TRANSPORT"].
-TRANSPORTS = {
-    "header": f"{TRANSPORTS_MODULE}.header.HeaderTransport",
-    "cookie": f"{TRANSPORTS_MODULE}.cookie.CookieTransport",
-    "both": f"{TRANSPORTS_MODULE}.both.HeaderOrCookieTransport",
-}
-# What this project was generated with, read before any test changes the settings.
-RENDERED_TRANSPORT = django_settings.GATEHOUSE.get("TOKEN_TRANSPORT", TRANSPORTS["header"])
-RENDERED_TRANSPORT_NAME = next(name for name, path in TRANSPORTS.items() if path == RENDERED_TRANSPORT)
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers",
-        "token_transport(*answers): run only in a project generated with one of these token_transport answers, "
-        "with its transport; unmarked tests run with the header transport (tokens in bodies, Bearer headers)",
-    )
 
 
 def api_url_modules() -> list[Any]:
@@ -71,38 +49,6 @@ def reload_urls() -> None:
         importlib.reload(module)
     importlib.reload(root_urls)
     clear_url_caches()
-
-
-def reload_stale_urls() -> None:
-    """Route again if the routed API patterns no longer match the settings."""
-    routed = {module: [pattern.name for pattern in module.urlpatterns] for module in api_url_modules()}
-    if any(names != [pattern.name for pattern in served(module.ALL_URLPATTERNS)] for module, names in routed.items()):
-        reload_urls()
-
-
-@pytest.fixture(autouse=True)
-def token_transport(request):
-    """The transport a test is written for: the header transport, or the rendered one for marked tests.
-
-    Most tests speak the header transport's contract (tokens in JSON bodies, `Authorization:
-    Bearer`), whatever this project was generated with; the cookie transport has tests of its
-    own, marked `@pytest.mark.token_transport("cookie", "both")`, that run only where it is
-    rendered. Yields the name of the transport in use.
-    """
-    marker = request.node.get_closest_marker("token_transport")
-    if marker is not None and RENDERED_TRANSPORT_NAME not in marker.args:
-        pytest.skip(
-            f"this project was generated with token_transport={RENDERED_TRANSPORT_NAME}; "
-            f"this test is about token_transport={' or '.join(marker.args)}"
-        )
-    name = RENDERED_TRANSPORT_NAME if marker is not None else "header"
-    if TRANSPORTS[name] == RENDERED_TRANSPORT:
-        yield name
-    else:
-        with override_settings(GATEHOUSE={**django_settings.GATEHOUSE, "TOKEN_TRANSPORT": TRANSPORTS[name]}):
-            yield name
-    # A test that re-routed while its transport was not the rendered one leaves csrf/ wrongly routed.
-    reload_stale_urls()
 
 
 # Tokens as the issuer makes them, and tokens made by hand. `make_access_token` signs with the test

@@ -8,6 +8,9 @@ from typing import Any
 
 from django.conf import settings
 
+{% if cookiecutter.token_transport != "header" -%}
+from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+{% endif -%}
 from {{ cookiecutter.project_slug }}.authn.keys import key_id, public_key_pem
 
 # Pass as a claim's value to leave the claim out of a hand-made token.
@@ -24,6 +27,20 @@ def b64url(data: bytes | dict[str, Any]) -> str:
 def bearer(token: str) -> dict[str, str]:
     """The APIClient keyword arguments that send `token` as a Bearer access token."""
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def authenticated(token: str) -> dict[str, str]:
+    """The APIClient keyword arguments that present `token` as an access token, as this project's transport
+    reads one: {% if cookiecutter.token_transport == "header" %}a Bearer header{% else %}the access cookie, as a browser sends it after a login{% endif %}.
+
+    The test client skips CSRF checks (Django's `enforce_csrf_checks=False`); the transport's own
+    tests enforce them.
+    """
+    {%- if cookiecutter.token_transport == "header" %}
+    return bearer(token)
+    {%- else %}
+    return {"HTTP_COOKIE": f"{gatehouse_settings.AUTH_COOKIE_ACCESS_NAME}={token}"}
+    {%- endif %}
 
 
 def signing_key_id() -> str | None:

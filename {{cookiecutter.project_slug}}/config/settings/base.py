@@ -446,7 +446,7 @@ CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_CREDENTIALS = True
 {%- endif %}
 {%- if cookiecutter.token_transport == "both" %}
-# `Prefer: token-transport=body` chooses where a login's tokens go (authn/transports.py).
+# `Prefer: token-transport=body` chooses where a login's tokens go (authn/transports/both.py).
 CORS_ALLOW_HEADERS = (*default_headers, "prefer")
 CORS_EXPOSE_HEADERS = ["Preference-Applied"]
 {%- endif %}

@@ -1,12 +1,15 @@
-"""Which account endpoints a project serves, their methods, their OpenAPI description, and hostile bodies."""
+"""Which account endpoints a project serves, their methods, their OpenAPI description, and hostile bodies.
+
+(Turning endpoints off with GATEHOUSE["ENABLED_ENDPOINTS"]: tests/authn/test_endpoints.py.)
+"""
 
 import pytest
 
 from {{ cookiecutter.project_slug }}.accounts import urls as account_urls
-from {{ cookiecutter.project_slug }}.authn.endpoints import known_endpoints
 
 from ..conftest import reload_urls
 from ..factories import UserFactory
+from ..tokens import authenticated
 
 pytestmark = pytest.mark.django_db
 
@@ -64,20 +67,10 @@ def test_this_project_has_no_self_service_registration(url, api_client):
 
 
 @pytest.mark.parametrize("name", list(URLS))
-def test_a_disabled_account_endpoint_is_not_routed(name, api_client, routed):
-    routed([endpoint for endpoint in known_endpoints() if endpoint != name])
-    response = api_client.post(URLS[name], {}, format="json")
-    assert response.status_code == 404
-    assert response.json()["errors"][0]["code"] == "not_found"
-
-
-@pytest.mark.parametrize("name", list(URLS))
 def test_account_endpoints_answer_get_with_405(name, api_client, routed, issue_tokens):
     routed(None)
     # password/change/ authenticates first, as every endpoint that needs a user does.
-    headers = (
-        {"HTTP_AUTHORIZATION": f"Bearer {issue_tokens(UserFactory()).access}"} if name == "password-change" else {}
-    )
+    headers = authenticated(issue_tokens(UserFactory()).access) if name == "password-change" else {}
     response = api_client.get(URLS[name], **headers)
     assert response.status_code == 405
     assert response.json()["errors"][0]["code"] == "method_not_allowed"

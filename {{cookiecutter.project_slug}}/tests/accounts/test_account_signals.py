@@ -8,6 +8,7 @@ from {{ cookiecutter.project_slug }}.authn import signals
 {% endif -%}
 from ..factories import DEFAULT_PASSWORD, UserFactory
 from ..login.helpers import captured_signals
+from ..tokens import authenticated
 from .helpers import (
     {%- if cookiecutter.use_registration == "y" %}
     activation_params,
@@ -112,7 +113,7 @@ def test_a_change_sends_pre_and_post_password_change(accounts):
         accounts.post(
             "password/change/",
             {"old_password": DEFAULT_PASSWORD, "new_password": "brand new sturdy lantern"},
-            HTTP_AUTHORIZATION=f"Bearer {access}",
+            **authenticated(access),
         )
     assert names_and_users(sent) == [
         ("pre_password_change", "bob@example.com"),

@@ -10,6 +10,7 @@ from {{ cookiecutter.project_slug }}.mail.models import OutboxEmail
 from {{ cookiecutter.project_slug }}.sessions.service import issue_tokens
 
 from ..factories import UserFactory
+from ..sessions.helpers import refresh
 from .helpers import activation_params, emails_to
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_deactivate_switches_accounts_off_for_good_and_ends_their_sessions(
     run_action(staff_client, "deactivate_users", [user], django_capture_on_commit_callbacks)
     user.refresh_from_db()
     assert (user.is_active, user.activation_pending) == (False, False)
-    response = api_client.post("/api/auth/token/refresh/", {"refresh": pair.refresh}, format="json")
+    response = refresh(api_client, pair.refresh)
     assert response.status_code == 401
 
 

@@ -8,7 +8,7 @@ from {{ cookiecutter.project_slug }}.audit.models import AuthEvent
 
 from ..audit.helpers import assert_no_secrets, events
 from ..factories import DEFAULT_PASSWORD, UserFactory
-from ..tokens import bearer
+from ..tokens import authenticated
 from .helpers import emails_to, reset_params
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ Kind = AuthEvent.Kind
 def test_password_change_and_reset_are_recorded(api_client, issue_tokens, django_capture_on_commit_callbacks):
     user = UserFactory()
     body = {"old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}
-    api_client.post("/api/auth/password/change/", body, format="json", **bearer(issue_tokens(user).access))
+    api_client.post("/api/auth/password/change/", body, format="json", **authenticated(issue_tokens(user).access))
     with django_capture_on_commit_callbacks(execute=True):
         api_client.post("/api/auth/password/reset/", {"email": user.email}, format="json")
     params = reset_params(emails_to(user.email)[-1])

@@ -16,6 +16,8 @@ from {{ cookiecutter.project_slug }}.login import lockout as attempts
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
 from ..login.helpers import assert_error
+from ..sessions.helpers import refresh
+from ..tokens import authenticated
 from .helpers import emails_to, error_codes
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +39,7 @@ def change(accounts, pair, old=DEFAULT_PASSWORD, new=NEW_PASSWORD):
     return accounts.post(
         "password/change/",
         {"old_password": old, "new_password": new},
-        HTTP_AUTHORIZATION=f"Bearer {pair.access}",
+        **authenticated(pair.access),
     )
 
 
@@ -52,8 +54,8 @@ def test_the_right_current_password_changes_it_and_answers_200_without_tokens(ac
 def test_every_refresh_token_of_the_user_is_revoked(accounts, bob, pair, issue_tokens, api_client):
     other_device = issue_tokens(bob)
     change(accounts, pair)
-    for refresh in (other_device.refresh, pair.refresh):
-        response = api_client.post("/api/auth/token/refresh/", {"refresh": refresh}, format="json")
+    for token in (other_device.refresh, pair.refresh):
+        response = refresh(api_client, token)
         assert_error(response, 401, TOKEN_NOT_VALID)
 
 
@@ -70,7 +72,7 @@ def test_a_wrong_current_password_is_refused_and_changes_nothing(accounts, bob, 
     bob.refresh_from_db()
     assert bob.check_password(DEFAULT_PASSWORD)
     assert mail.outbox == []
-    refreshed = api_client.post("/api/auth/token/refresh/", {"refresh": other_device.refresh}, format="json")
+    refreshed = refresh(api_client, other_device.refresh)
     assert refreshed.status_code == 200, "a refused change ends no session"
 
 
@@ -109,7 +111,7 @@ def test_a_weak_new_password_is_refused_with_the_rules_codes(accounts, bob, pair
 
 
 def test_missing_fields_are_refused_with_required(accounts, pair):
-    response = accounts.post("password/change/", {}, HTTP_AUTHORIZATION=f"Bearer {pair.access}")
+    response = accounts.post("password/change/", {}, **authenticated(pair.access))
     assert response.status_code == 400
     assert error_codes(response) == {("required", "old_password"), ("required", "new_password")}
 
@@ -119,7 +121,7 @@ def test_missing_fields_are_refused_with_required(accounts, pair):
 )
 def test_privilege_fields_sent_with_a_change_are_ignored(accounts, bob, pair, field):
     body = {"old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD, field: "evil@example.com"}
-    accounts.post("password/change/", body, HTTP_AUTHORIZATION=f"Bearer {pair.access}")
+    accounts.post("password/change/", body, **authenticated(pair.access))
     bob.refresh_from_db()
     assert (bob.email, bob.is_staff, bob.is_superuser, bob.is_active) == ("bob@example.com", False, False, True)
     assert bob.check_password(NEW_PASSWORD)

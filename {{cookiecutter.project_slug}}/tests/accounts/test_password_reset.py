@@ -26,6 +26,7 @@ from {{ cookiecutter.project_slug }}.login.scenarios import PasswordScenario
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
 from ..login.helpers import assert_complete, assert_error, enable_scenarios, login_url
+from ..sessions.helpers import refresh
 from .helpers import emails_to, error_codes, reset_params, travel
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_confirming_revokes_every_refresh_token_of_the_user(accounts, bob, link,
     pairs = [issue_tokens(bob), issue_tokens(bob)]
     confirm(accounts, link)
     for pair in pairs:
-        response = api_client.post("/api/auth/token/refresh/", {"refresh": pair.refresh}, format="json")
+        response = refresh(api_client, pair.refresh)
         assert_error(response, 401, TOKEN_NOT_VALID)
 
 

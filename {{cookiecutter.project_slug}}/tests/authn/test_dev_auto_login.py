@@ -18,6 +18,7 @@ from {{ cookiecutter.project_slug }}.authn.dev_auto_login import check_dev_auto_
 from ..factories import UserFactory
 from ..test_deploy_checks import DEPLOYABLE, run_check_deploy
 from ..test_settings import PROJECT_DIR
+from ..tokens import authenticated
 from .jwt_environment import jwt_key_environment
 
 DEV_EMAIL = "dev@example.com"
@@ -132,9 +133,9 @@ def test_an_invalid_email_is_reported_once_in_the_log(api_client, settings, monk
 
 
 @pytest.mark.django_db
-def test_a_bad_bearer_token_gets_401_and_is_not_auto_logged_in(api_client, settings, monkeypatch):
+def test_a_bad_access_token_gets_401_and_is_not_auto_logged_in(api_client, settings, monkeypatch):
     configure(settings, monkeypatch)
-    response = api_client.get(ME_URL, HTTP_AUTHORIZATION="Bearer not-a-token")
+    response = api_client.get(ME_URL, **authenticated("not-a-token"))
     assert response.status_code == 401
     assert response.json()["errors"][0]["code"] == "token_not_valid"
     assert not dev_users().exists()

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from {{ cookiecutter.project_slug }}.authn.errors import NOT_AUTHENTICATED, TOKEN_NOT_VALID
 
 from ..factories import UserFactory
-from ..tokens import bearer
+from ..tokens import authenticated
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def user():
 
 
 def test_me_returns_the_authenticated_user(api_client, make_access_token, user):
-    response = api_client.get(ME_URL, **bearer(make_access_token(user)))
+    response = api_client.get(ME_URL, **authenticated(make_access_token(user)))
     assert response.status_code == 200
     assert response.json() == {
         "id": str(user.pk),
@@ -42,7 +42,7 @@ def test_me_returns_the_authenticated_user(api_client, make_access_token, user):
 
 def test_me_lists_the_names_of_the_users_groups(api_client, make_access_token, user):
     user.groups.add(Group.objects.create(name="editors"), Group.objects.create(name="admins"))
-    response = api_client.get(ME_URL, **bearer(make_access_token(user)))
+    response = api_client.get(ME_URL, **authenticated(make_access_token(user)))
     assert sorted(response.json()["groups"]) == ["admins", "editors"]
 
 
@@ -60,14 +60,14 @@ def test_me_refuses_a_deactivated_user_whatever_the_token_user_source(
     token = make_access_token(user)
     user.is_active = False
     user.save()
-    response = api_client.get(ME_URL, **bearer(token))
+    response = api_client.get(ME_URL, **authenticated(token))
     assert response.status_code == 401
     assert response.json()["errors"][0]["code"] == TOKEN_NOT_VALID
 
 
 def test_patch_me_changes_first_and_last_name(api_client, make_access_token, user):
     response = api_client.patch(
-        ME_URL, {"first_name": "Grace", "last_name": "Hopper"}, format="json", **bearer(make_access_token(user))
+        ME_URL, {"first_name": "Grace", "last_name": "Hopper"}, format="json", **authenticated(make_access_token(user))
     )
     assert response.status_code == 200
     assert response.json()["first_name"] == "Grace"
@@ -86,7 +86,7 @@ def test_patch_me_ignores_email_permissions_and_ids(api_client, make_access_toke
         "id": "00000000-0000-4000-8000-000000000000",
         "password": "a-new-password",
     }
-    response = api_client.patch(ME_URL, body, format="json", **bearer(make_access_token(user)))
+    response = api_client.patch(ME_URL, body, format="json", **authenticated(make_access_token(user)))
     assert response.status_code == 200
     user.refresh_from_db()
     assert (user.email, user.pk) == (original_email, original_pk)
@@ -100,7 +100,7 @@ def test_patch_me_ignores_email_permissions_and_ids(api_client, make_access_toke
 @pytest.mark.parametrize("body", ['["first_name"]', '"Grace"', "42", "null"])
 def test_patch_me_refuses_a_body_that_is_not_an_object(body, api_client, make_access_token, user):
     response = api_client.generic(
-        "PATCH", ME_URL, body, content_type="application/json", **bearer(make_access_token(user))
+        "PATCH", ME_URL, body, content_type="application/json", **authenticated(make_access_token(user))
     )
     assert response.status_code == 400
     assert response.json()["type"] == "validation_error"
@@ -108,7 +108,7 @@ def test_patch_me_refuses_a_body_that_is_not_an_object(body, api_client, make_ac
 
 @pytest.mark.parametrize("value", [None, {"$ne": None}, ["Grace"], "x" * 151])
 def test_patch_me_refuses_a_name_of_the_wrong_type_or_length(value, api_client, make_access_token, user):
-    response = api_client.patch(ME_URL, {"first_name": value}, format="json", **bearer(make_access_token(user)))
+    response = api_client.patch(ME_URL, {"first_name": value}, format="json", **authenticated(make_access_token(user)))
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "first_name"
     user.refresh_from_db()
@@ -117,14 +117,14 @@ def test_patch_me_refuses_a_name_of_the_wrong_type_or_length(value, api_client, 
 
 def test_patch_me_refuses_malformed_json(api_client, make_access_token, user):
     response = api_client.generic(
-        "PATCH", ME_URL, '{"first_name": ', content_type="application/json", **bearer(make_access_token(user))
+        "PATCH", ME_URL, '{"first_name": ', content_type="application/json", **authenticated(make_access_token(user))
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "parse_error"
 
 
 def test_put_me_is_not_allowed(api_client, make_access_token, user):
-    response = api_client.put(ME_URL, {"first_name": "Grace"}, format="json", **bearer(make_access_token(user)))
+    response = api_client.put(ME_URL, {"first_name": "Grace"}, format="json", **authenticated(make_access_token(user)))
     assert response.status_code == 405
 
 
@@ -137,5 +137,5 @@ def test_patch_me_refuses_a_request_without_a_token(api_client, user):
 
 def test_user_serializer_is_chosen_by_the_setting(api_client, make_access_token, user, settings):
     settings.GATEHOUSE = {**settings.GATEHOUSE, "USER_SERIALIZER": f"{__name__}.NicknameUserSerializer"}
-    response = api_client.get(ME_URL, **bearer(make_access_token(user)))
+    response = api_client.get(ME_URL, **authenticated(make_access_token(user)))
     assert response.json() == {"nickname": "ada"}

@@ -9,6 +9,7 @@ from {{ cookiecutter.project_slug }}.authn.identity import identifier_key
 
 from ..audit.helpers import assert_no_secrets, events
 from ..factories import DEFAULT_PASSWORD, UserFactory
+from ..sessions.helpers import tokens_of
 from .helpers import BUILTIN_SCENARIOS, LoginClient, emailed_code, enable_scenarios, other_code
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +32,11 @@ def password_login(login: LoginClient, email: str, password: str):
 
 def test_a_login_records_success_with_user_address_and_agent_and_no_secret(login):
     user = UserFactory()
-    body = password_login(login, user.email, DEFAULT_PASSWORD).json()
+    issued = tokens_of(password_login(login, user.email, DEFAULT_PASSWORD))
     (event,) = events(Kind.LOGIN_SUCCEEDED)
     assert (event.user, event.client_ip, event.user_agent) == (user, "203.0.113.7", "Tester/1.0")
     assert event.identifier_hash == identifier_key(user.email)
-    assert_no_secrets(DEFAULT_PASSWORD, body["access"], body["refresh"], user.email)
+    assert_no_secrets(DEFAULT_PASSWORD, issued.access, issued.refresh, user.email)
 
 
 def test_failures_and_the_lockout_are_recorded_by_identifier_hash_for_unknown_accounts_too(login):

@@ -16,6 +16,7 @@ from {{ cookiecutter.project_slug }}.authn.errors import (
 )
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
+from ..tokens import authenticated
 from .helpers import (
     BUILTIN_SCENARIOS,
     LOGIN_SIGNALS,
@@ -58,7 +59,7 @@ def test_correct_password_asks_for_the_code_and_grants_nothing_yet(login, api_cl
     body = assert_needs_step(response, "verify")
     assert body["schema"]["required"] == ["code"]
     assert not response.cookies, "an unfinished login sets no cookie"
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {body['flow']}")
+    api_client.credentials(**authenticated(body["flow"]))
     assert api_client.get("/api/auth/me/").status_code == 401, "a flow token is no access token"
 
 

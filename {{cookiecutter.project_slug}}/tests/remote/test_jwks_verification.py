@@ -21,7 +21,7 @@ from django.core.cache import cache
 from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem, key_id, public_jwk, public_key_pem
 from {{ cookiecutter.project_slug }}.remote.jwks import FETCH_LOCK_CACHE_KEY, JWKS_CACHE_KEY
 
-from ..tokens import bearer, signing_key_id
+from ..tokens import authenticated, signing_key_id
 from .conftest import JWKS_PATH, ME_URL, auth_service_url, jwks_fetches
 
 pytestmark = pytest.mark.django_db
@@ -51,24 +51,24 @@ def kid_of(private_key: str) -> str:
 def test_a_valid_token_is_accepted_with_one_jwks_fetch_for_many_requests(api_client, remote_token, auth_service):
     token = remote_token()
     for _ in range(5):
-        assert api_client.get(ME_URL, **bearer(token)).status_code == 200
+        assert api_client.get(ME_URL, **authenticated(token)).status_code == 200
     assert jwks_fetches(auth_service) == 1, "the JWKS must be fetched once, then read from the cache"
 
 
 def test_a_token_for_another_audience_is_refused(api_client, remote_token):
-    assert_refused(api_client.get(ME_URL, **bearer(remote_token(aud="https://other-service.example/api"))))
+    assert_refused(api_client.get(ME_URL, **authenticated(remote_token(aud="https://other-service.example/api"))))
 
 
 @pytest.mark.parametrize("suffix", [".evil", "/"])
 def test_a_token_from_another_issuer_is_refused(suffix, api_client, remote_token):
-    assert_refused(api_client.get(ME_URL, **bearer(remote_token(iss=settings.SIMPLE_JWT["ISSUER"] + suffix))))
+    assert_refused(api_client.get(ME_URL, **authenticated(remote_token(iss=settings.SIMPLE_JWT["ISSUER"] + suffix))))
 
 
 def test_a_token_signed_by_another_key_under_a_published_kid_is_refused(
     api_client, sign_token, access_claims, remote_user, next_key
 ):
     token = sign_token(access_claims(remote_user), key=next_key, headers={"kid": signing_key_id()})
-    assert_refused(api_client.get(ME_URL, **bearer(token)))
+    assert_refused(api_client.get(ME_URL, **authenticated(token)))
 
 
 def test_a_token_hmac_signed_with_the_published_public_key_is_refused(api_client, access_claims, remote_user):
@@ -76,28 +76,28 @@ def test_a_token_hmac_signed_with_the_published_public_key_is_refused(api_client
     header = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": signing_key_id()}).encode())
     payload = b64url(json.dumps(access_claims(remote_user)).encode())
     signature = b64url(hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest())
-    assert_refused(api_client.get(ME_URL, **bearer(f"{header}.{payload}.{signature}")))
+    assert_refused(api_client.get(ME_URL, **authenticated(f"{header}.{payload}.{signature}")))
 
 
 def test_a_token_without_a_kid_is_refused_without_a_fetch(api_client, access_claims, remote_user, auth_service):
     token = jwt.encode(access_claims(remote_user), settings.TEST_JWT_SIGNING_KEY, algorithm=ALGORITHM)
-    assert_refused(api_client.get(ME_URL, **bearer(token)))
+    assert_refused(api_client.get(ME_URL, **authenticated(token)))
     assert jwks_fetches(auth_service) == 0
 
 
 def test_a_new_key_is_picked_up_without_a_restart(
     api_client, remote_token, sign_token, access_claims, remote_user, jwks_keys, next_key, auth_service
 ):
-    assert api_client.get(ME_URL, **bearer(remote_token())).status_code == 200
+    assert api_client.get(ME_URL, **authenticated(remote_token())).status_code == 200
     # The auth service publishes its next key and signs with it.
     jwks_keys.append(public_jwk(public_key_pem(next_key), ALGORITHM))
     # JWKS_REFETCH_INTERVAL has passed since the first fetch (the auth service published its
     # next key at least that long before signing with it, as docs/remote-split.md says).
     cache.delete(FETCH_LOCK_CACHE_KEY)
     token = sign_token(access_claims(remote_user), key=next_key, headers={"kid": kid_of(next_key)})
-    assert api_client.get(ME_URL, **bearer(token)).status_code == 200
+    assert api_client.get(ME_URL, **authenticated(token)).status_code == 200
     assert jwks_fetches(auth_service) == 2, "an unknown kid must trigger exactly one more fetch"
-    assert api_client.get(ME_URL, **bearer(remote_token())).status_code == 200, "the old key still verifies"
+    assert api_client.get(ME_URL, **authenticated(remote_token())).status_code == 200, "the old key still verifies"
 
 
 def test_unknown_kids_refetch_at_most_once_per_interval(
@@ -105,7 +105,7 @@ def test_unknown_kids_refetch_at_most_once_per_interval(
 ):
     for number in range(50):
         token = sign_token(access_claims(remote_user), headers={"kid": f"made-up-{number}"})
-        assert_refused(api_client.get(ME_URL, **bearer(token)))
+        assert_refused(api_client.get(ME_URL, **authenticated(token)))
     assert jwks_fetches(auth_service) == 1, "a flood of unknown kids must cost the auth service one fetch per interval"
 
 
@@ -114,37 +114,36 @@ def test_after_the_interval_an_unknown_kid_may_fetch_again(
 ):
     settings.GATEHOUSE = {**settings.GATEHOUSE, "JWKS_REFETCH_INTERVAL": timedelta(0)}
     for number in range(3):
-        assert_refused(
-            api_client.get(ME_URL, **bearer(sign_token(access_claims(remote_user), headers={"kid": f"k{number}"})))
-        )
+        token = sign_token(access_claims(remote_user), headers={"kid": f"k{number}"})
+        assert_refused(api_client.get(ME_URL, **authenticated(token)))
     assert jwks_fetches(auth_service) == 3
 
 
 @pytest.mark.parametrize("kid", ["../../../../dev/null", "x" * 10_000, "' OR '1'='1", "nul\x00"])
 def test_hostile_kids_are_refused(kid, api_client, sign_token, access_claims, remote_user):
     token = sign_token(access_claims(remote_user), headers={"kid": kid})
-    assert_refused(api_client.get(ME_URL, **bearer(token)))
+    assert_refused(api_client.get(ME_URL, **authenticated(token)))
 
 
 def test_published_keys_of_another_type_or_purpose_are_ignored(api_client, remote_token, jwks_keys):
     jwks_keys[0] = {**jwks_keys[0], "use": "enc"}
     jwks_keys.append({"kty": "oct", "k": b64url(b"s" * 32), "kid": "hmac", "alg": "HS256"})
-    assert_refused(api_client.get(ME_URL, **bearer(remote_token())))
+    assert_refused(api_client.get(ME_URL, **authenticated(remote_token())))
 
 
 def test_cached_keys_keep_verifying_while_the_auth_service_is_down(api_client, remote_token, auth_service, settings):
-    assert api_client.get(ME_URL, **bearer(remote_token())).status_code == 200
+    assert api_client.get(ME_URL, **authenticated(remote_token())).status_code == 200
     auth_service.replace(responses.GET, auth_service_url(JWKS_PATH), body=requests.ConnectionError("down"))
     # Even past JWKS_REFRESH_AFTER, a failed refresh keeps the last keys (until JWKS_CACHE_TTL).
     settings.GATEHOUSE = {**settings.GATEHOUSE, "JWKS_REFRESH_AFTER": timedelta(0)}
-    assert api_client.get(ME_URL, **bearer(remote_token())).status_code == 200
+    assert api_client.get(ME_URL, **authenticated(remote_token())).status_code == 200
 
 
 def test_an_unreachable_auth_service_fails_closed_for_unknown_keys(api_client, remote_token, auth_service):
     auth_service.replace(responses.GET, auth_service_url(JWKS_PATH), body=requests.ConnectTimeout("timeout"))
-    assert_refused(api_client.get(ME_URL, **bearer(remote_token())))
+    assert_refused(api_client.get(ME_URL, **authenticated(remote_token())))
 
 
 def test_the_keys_are_shared_through_the_django_cache(api_client, remote_token):
-    api_client.get(ME_URL, **bearer(remote_token()))
+    api_client.get(ME_URL, **authenticated(remote_token()))
     assert signing_key_id() in cache.get(JWKS_CACHE_KEY)["keys"]

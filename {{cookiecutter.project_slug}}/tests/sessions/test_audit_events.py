@@ -8,7 +8,8 @@ from {{ cookiecutter.project_slug }}.audit.models import AuthEvent
 
 from ..audit.helpers import assert_no_secrets, events
 from ..factories import UserFactory
-from ..tokens import bearer
+from ..tokens import authenticated
+from .helpers import LOGOUT_ALL_URL, logout, refresh, tokens_of
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +19,14 @@ Kind = AuthEvent.Kind
 def test_logout_logout_all_and_refresh_reuse_are_recorded(api_client, issue_tokens):
     user = UserFactory()
     first = issue_tokens(user)
-    api_client.post("/api/auth/logout/", {"refresh": first.refresh}, format="json")
+    logout(api_client, first.refresh)
     second = issue_tokens(user)
-    rotated = api_client.post("/api/auth/token/refresh/", {"refresh": second.refresh}, format="json").json()
-    api_client.post("/api/auth/token/refresh/", {"refresh": second.refresh}, format="json")
-    api_client.post("/api/auth/logout/all/", **bearer(rotated["access"]))
+    rotated = tokens_of(refresh(api_client, second.refresh))
+    refresh(api_client, second.refresh)
+    api_client.post(LOGOUT_ALL_URL, **authenticated(rotated.access))
     assert [event.user for event in events(Kind.LOGOUT)] == [user]
     (reuse,) = events(Kind.REFRESH_REUSE_DETECTED)
     assert reuse.user == user
     assert reuse.extra["family"]
     assert [event.user for event in events(Kind.LOGOUT_ALL)] == [user]
-    assert_no_secrets(first.refresh, second.refresh, rotated["refresh"], rotated["access"])
+    assert_no_secrets(first.refresh, second.refresh, rotated.refresh, rotated.access)

@@ -21,13 +21,11 @@ from {{ cookiecutter.project_slug }}.sessions import service as tokens
 from {{ cookiecutter.project_slug }}.sessions.models import RefreshFamily
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
-from ..tokens import bearer
+from ..tokens import authenticated
+from .helpers import LOGOUT_ALL_URL, logout, refresh, tokens_of
 
-REFRESH_URL = "/api/auth/token/refresh/"
-
-
-def refresh(client, token: str):
-    return client.post(REFRESH_URL, {"refresh": token}, format="json")
+ME_URL = "/api/auth/me/"
+PASSWORD_CHANGE_URL = "/api/auth/password/change/"
 
 
 def claims(token: str) -> dict:
@@ -37,7 +35,7 @@ def claims(token: str) -> dict:
 @pytest.mark.django_db
 def test_replaying_a_rotated_token_revokes_the_token_that_replaced_it(api_client, issue_tokens):
     first = issue_tokens(UserFactory()).refresh
-    second = refresh(api_client, first).json()["refresh"]
+    second = tokens_of(refresh(api_client, first)).refresh
     assert refresh(api_client, first).status_code == 401, "a rotated refresh token is refused"
     assert refresh(api_client, second).status_code == 401, "its replay ends the whole family, the newest token too"
 
@@ -56,17 +54,17 @@ def test_reuse_revokes_only_that_login_not_the_users_other_sessions(api_client, 
 def test_rotation_keeps_the_family_and_a_new_login_starts_another(api_client, issue_tokens):
     user = UserFactory()
     pair = issue_tokens(user)
-    rotated = refresh(api_client, pair.refresh).json()
-    assert claims(rotated["refresh"])["fam"] == claims(pair.refresh)["fam"]
+    rotated = tokens_of(refresh(api_client, pair.refresh))
+    assert claims(rotated.refresh)["fam"] == claims(pair.refresh)["fam"]
     assert claims(issue_tokens(user).refresh)["fam"] != claims(pair.refresh)["fam"]
-    assert "fam" not in claims(rotated["access"]), "access tokens stay minimal"
+    assert "fam" not in claims(rotated.access), "access tokens stay minimal"
 
 
 @pytest.mark.django_db
 def test_logout_ends_the_family(api_client, issue_tokens):
     first = issue_tokens(UserFactory()).refresh
-    second = refresh(api_client, first).json()["refresh"]
-    assert api_client.post("/api/auth/logout/", {"refresh": second}, format="json").status_code == 204
+    second = tokens_of(refresh(api_client, first)).refresh
+    assert logout(api_client, second).status_code == 204
     assert refresh(api_client, second).status_code == 401
     assert RefreshFamily.objects.get().revoked_because == RefreshFamily.RevokedBecause.LOGOUT
 
@@ -74,8 +72,8 @@ def test_logout_ends_the_family(api_client, issue_tokens):
 @pytest.mark.django_db
 def test_logout_with_a_replaced_token_still_ends_the_session(api_client, issue_tokens):
     first = issue_tokens(UserFactory()).refresh
-    second = refresh(api_client, first).json()["refresh"]
-    assert api_client.post("/api/auth/logout/", {"refresh": first}, format="json").status_code == 401
+    second = tokens_of(refresh(api_client, first)).refresh
+    assert logout(api_client, first).status_code == 401
     assert refresh(api_client, second).status_code == 401
 
 
@@ -92,9 +90,7 @@ def test_no_rotated_token_outlives_the_family_and_the_family_ends_however_often_
         monkeypatch.setattr(
             tokens, "timezone", SimpleNamespace(now=lambda m=minutes: real_now() + timedelta(minutes=m))
         )
-        response = refresh(api_client, token)
-        assert response.status_code == 200, (minutes, response.content)
-        token = response.json()["refresh"]
+        token = tokens_of(refresh(api_client, token)).refresh
         assert claims(token)["exp"] <= started + 3600 + 1, "rotation never slides past the family's end"
     monkeypatch.setattr(tokens, "timezone", SimpleNamespace(now=lambda: real_now() + timedelta(minutes=61)))
     assert refresh(api_client, token).status_code == 401, "past its absolute lifetime the family is over"
@@ -119,7 +115,7 @@ def test_two_concurrent_refreshes_with_one_token_give_at_most_one_new_pair():
         response = refresh(client, token)
         statuses.append(response.status_code)
         if response.status_code == 200:
-            new_tokens.append(response.json()["refresh"])
+            new_tokens.append(tokens_of(response).refresh)
         connection.close()
 
     threads = [threading.Thread(target=race) for _ in range(2)]
@@ -143,25 +139,25 @@ def instant(settings):
 @pytest.mark.django_db
 def test_with_instant_revocation_logout_all_refuses_existing_access_tokens_at_once(api_client, issue_tokens, instant):
     access = issue_tokens(UserFactory()).access
-    assert api_client.get("/api/auth/me/", **bearer(access)).status_code == 200
-    assert api_client.post("/api/auth/logout/all/", **bearer(access)).status_code == 204
-    assert api_client.get("/api/auth/me/", **bearer(access)).status_code == 401
+    assert api_client.get(ME_URL, **authenticated(access)).status_code == 200
+    assert api_client.post(LOGOUT_ALL_URL, **authenticated(access)).status_code == 204
+    assert api_client.get(ME_URL, **authenticated(access)).status_code == 401
 
 
 @pytest.mark.django_db
 def test_without_instant_revocation_an_access_token_lives_out_its_lifetime(api_client, issue_tokens):
     access = issue_tokens(UserFactory()).access
-    assert api_client.post("/api/auth/logout/all/", **bearer(access)).status_code == 204
-    assert api_client.get("/api/auth/me/", **bearer(access)).status_code == 200, "the documented bound: its lifetime"
+    assert api_client.post(LOGOUT_ALL_URL, **authenticated(access)).status_code == 204
+    assert api_client.get(ME_URL, **authenticated(access)).status_code == 200, "the documented bound: its lifetime"
 
 
 @pytest.mark.django_db
 def test_with_instant_revocation_new_logins_and_other_users_are_unaffected(api_client, issue_tokens, instant):
     user, other = UserFactory(), UserFactory()
     others_access = issue_tokens(other).access
-    api_client.post("/api/auth/logout/all/", **bearer(issue_tokens(user).access))
-    assert api_client.get("/api/auth/me/", **bearer(issue_tokens(user).access)).status_code == 200
-    assert api_client.get("/api/auth/me/", **bearer(others_access)).status_code == 200
+    api_client.post(LOGOUT_ALL_URL, **authenticated(issue_tokens(user).access))
+    assert api_client.get(ME_URL, **authenticated(issue_tokens(user).access)).status_code == 200
+    assert api_client.get(ME_URL, **authenticated(others_access)).status_code == 200
 
 
 @pytest.mark.django_db
@@ -170,12 +166,12 @@ def test_with_instant_revocation_deactivation_refuses_access_tokens(api_client, 
     access = issue_tokens(user).access
     user.is_active = False
     user.save()
-    assert api_client.get("/api/auth/me/", **bearer(access)).status_code == 401
+    assert api_client.get(ME_URL, **authenticated(access)).status_code == 401
 
 
 @pytest.mark.django_db
 def test_with_instant_revocation_a_password_change_refuses_access_tokens(api_client, issue_tokens, instant):
     access = issue_tokens(UserFactory()).access
     body = {"old_password": DEFAULT_PASSWORD, "new_password": "a brand new sturdy lantern"}
-    assert api_client.post("/api/auth/password/change/", body, format="json", **bearer(access)).status_code == 200
-    assert api_client.get("/api/auth/me/", **bearer(access)).status_code == 401
+    assert api_client.post(PASSWORD_CHANGE_URL, body, format="json", **authenticated(access)).status_code == 200
+    assert api_client.get(ME_URL, **authenticated(access)).status_code == 401

@@ -1,4 +1,4 @@
-"""Completing a login issues a fresh, minimal token pair and answers in the contract's shape.
+"""Completing a login issues a fresh, minimal token pair and answers with the user, through the transport.
 
 A scenario's last step calls `complete_login()`; this module mounts a view that does
 just that for a given user, as the scenario engine does after checking credentials.
@@ -16,7 +16,8 @@ from rest_framework.views import APIView
 from {{ cookiecutter.project_slug }}.login.engine import complete_login
 
 from ..factories import UserFactory
-from ..tokens import bearer
+from ..tokens import authenticated
+from .helpers import tokens_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -47,12 +48,11 @@ def claims_of(token):
     return jwt.decode(token, options={"verify_signature": False})
 
 
-def test_a_completed_login_answers_the_user_and_a_bearer_token_pair(api_client):
+def test_a_completed_login_answers_the_user_and_when_the_access_token_expires(api_client):
     user = UserFactory(first_name="Ada", last_name="Lovelace")
     response = log_in(api_client, user)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"status", "user", "access", "refresh", "token_type", "expires_in"}
     assert body["status"] == "complete"
     assert body["user"] == {
         "id": str(user.pk),
@@ -61,14 +61,13 @@ def test_a_completed_login_answers_the_user_and_a_bearer_token_pair(api_client):
         "last_name": "Lovelace",
         "groups": [],
     }
-    assert body["token_type"] == "Bearer"
     assert body["expires_in"] == settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
 
 
 def test_the_access_token_of_a_login_authenticates_requests(api_client):
     user = UserFactory()
-    access = log_in(api_client, user).json()["access"]
-    response = api_client.get("/api/auth/me/", **bearer(access))
+    access = tokens_of(log_in(api_client, user)).access
+    response = api_client.get("/api/auth/me/", **authenticated(access))
     assert response.status_code == 200
     assert response.json()["id"] == str(user.pk)
 
@@ -80,10 +79,10 @@ def test_a_completed_login_is_never_cached(api_client):
 
 def test_two_logins_get_different_token_ids_and_refresh_tokens(api_client):
     user = UserFactory()
-    first, second = log_in(api_client, user).json(), log_in(api_client, user).json()
-    assert first["refresh"] != second["refresh"]
-    assert claims_of(first["refresh"])["jti"] != claims_of(second["refresh"])["jti"]
-    assert claims_of(first["access"])["jti"] != claims_of(second["access"])["jti"]
+    first, second = tokens_of(log_in(api_client, user)), tokens_of(log_in(api_client, user))
+    assert first.refresh != second.refresh
+    assert claims_of(first.refresh)["jti"] != claims_of(second.refresh)["jti"]
+    assert claims_of(first.access)["jti"] != claims_of(second.access)["jti"]
 
 
 def test_a_completed_login_updates_last_login(api_client):
@@ -97,22 +96,22 @@ def test_a_completed_login_updates_last_login(api_client):
 
 # An auth service's access tokens also carry what client services copy of the user (test_jwks.py).
 def test_tokens_carry_only_ids_times_type_audience_and_issuer(api_client):
-    body = log_in(api_client, UserFactory(first_name="Ada")).json()
-    assert set(claims_of(body["access"])) == ACCESS_CLAIMS
+    issued = tokens_of(log_in(api_client, UserFactory(first_name="Ada")))
+    assert set(claims_of(issued.access)) == ACCESS_CLAIMS
     # A refresh token also names its family (the login it was rotated from), an opaque random id.
-    assert set(claims_of(body["refresh"])) == ACCESS_CLAIMS | {"fam"}
-    assert "Ada" not in str(claims_of(body["access"]))
+    assert set(claims_of(issued.refresh)) == ACCESS_CLAIMS | {"fam"}
+    assert "Ada" not in str(claims_of(issued.access))
 {%- endif %}
 
 
 def test_tokens_name_the_configured_audience_and_issuer(api_client):
-    claims = claims_of(log_in(api_client, UserFactory()).json()["access"])
+    claims = claims_of(tokens_of(log_in(api_client, UserFactory())).access)
     assert claims["aud"] == settings.SIMPLE_JWT["AUDIENCE"]
     assert claims["iss"] == settings.SIMPLE_JWT["ISSUER"]
 
 
 def test_tokens_are_signed_with_the_configured_algorithm(api_client):
-    access = log_in(api_client, UserFactory()).json()["access"]
+    access = tokens_of(log_in(api_client, UserFactory())).access
     assert jwt.get_unverified_header(access)["alg"] == settings.SIMPLE_JWT["ALGORITHM"]
 
 
@@ -121,8 +120,8 @@ def test_token_lifetimes_follow_the_settings(api_client, monkeypatch):
     # different moments, and could otherwise fall on two sides of a second.
     frozen = timezone.now().replace(microsecond=0)
     monkeypatch.setattr("rest_framework_simplejwt.tokens.aware_utcnow", lambda: frozen)
-    body = log_in(api_client, UserFactory()).json()
-    access, refresh = claims_of(body["access"]), claims_of(body["refresh"])
+    issued = tokens_of(log_in(api_client, UserFactory()))
+    access, refresh = claims_of(issued.access), claims_of(issued.refresh)
     assert access["exp"] - access["iat"] == settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
     assert refresh["exp"] - refresh["iat"] == settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds()
 

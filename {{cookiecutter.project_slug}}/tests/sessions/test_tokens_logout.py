@@ -7,21 +7,10 @@ from {{ cookiecutter.project_slug }}.authn.errors import NOT_AUTHENTICATED, TOKE
 from {{ cookiecutter.project_slug }}.authn.signals import logged_out, logged_out_everywhere
 
 from ..factories import UserFactory
-from ..tokens import bearer
+from ..tokens import authenticated
+from .helpers import LOGOUT_ALL_URL, LOGOUT_URL, logout, refresh, tokens_of
 
 pytestmark = pytest.mark.django_db
-
-LOGOUT_URL = "/api/auth/logout/"
-LOGOUT_ALL_URL = "/api/auth/logout/all/"
-REFRESH_URL = "/api/auth/token/refresh/"
-
-
-def refresh(api_client, token):
-    return api_client.post(REFRESH_URL, {"refresh": token}, format="json")
-
-
-def logout(api_client, token):
-    return api_client.post(LOGOUT_URL, {"refresh": token}, format="json")
 
 
 @pytest.fixture
@@ -102,14 +91,6 @@ def test_logout_sends_logged_out_with_the_user(api_client, issue_tokens, receive
     assert [(name, kwargs["user"]) for name, kwargs in received] == [("logged_out", user)]
 
 
-@pytest.mark.parametrize("body", ['{"refresh": ', '["refresh"]', '"refresh"', '{"refresh": null}', "{}"])
-def test_logout_refuses_a_malformed_body_as_a_bad_request(body, api_client, issue_tokens):
-    pair = issue_tokens(UserFactory())
-    response = api_client.generic("POST", LOGOUT_URL, body, content_type="application/json")
-    assert response.status_code == 400
-    assert refresh(api_client, pair.refresh).status_code == 200
-
-
 def test_logout_refuses_get(api_client):
     assert api_client.get(LOGOUT_URL).status_code == 405
 
@@ -117,7 +98,7 @@ def test_logout_refuses_get(api_client):
 def test_logout_all_refuses_every_refresh_token_of_the_user(api_client, issue_tokens):
     user = UserFactory()
     sessions = [issue_tokens(user) for _ in range(3)]
-    response = api_client.post(LOGOUT_ALL_URL, **bearer(sessions[0].access))
+    response = api_client.post(LOGOUT_ALL_URL, **authenticated(sessions[0].access))
     assert response.status_code == 204
     for session in sessions:
         assert refresh(api_client, session.refresh).status_code == 401
@@ -126,20 +107,20 @@ def test_logout_all_refuses_every_refresh_token_of_the_user(api_client, issue_to
 def test_logout_all_also_refuses_refresh_tokens_rotated_in_before_it(api_client, issue_tokens):
     user = UserFactory()
     pair = issue_tokens(user)
-    rotated = refresh(api_client, pair.refresh).json()
-    api_client.post(LOGOUT_ALL_URL, **bearer(rotated["access"]))
-    assert refresh(api_client, rotated["refresh"]).status_code == 401
+    rotated = tokens_of(refresh(api_client, pair.refresh))
+    api_client.post(LOGOUT_ALL_URL, **authenticated(rotated.access))
+    assert refresh(api_client, rotated.refresh).status_code == 401
 
 
 def test_logout_all_leaves_other_users_sessions_alone(api_client, issue_tokens):
     mine, theirs = issue_tokens(UserFactory()), issue_tokens(UserFactory())
-    api_client.post(LOGOUT_ALL_URL, **bearer(mine.access))
+    api_client.post(LOGOUT_ALL_URL, **authenticated(mine.access))
     assert refresh(api_client, theirs.refresh).status_code == 200
 
 
 def test_a_login_after_logout_all_works(api_client, issue_tokens):
     user = UserFactory()
-    api_client.post(LOGOUT_ALL_URL, **bearer(issue_tokens(user).access))
+    api_client.post(LOGOUT_ALL_URL, **authenticated(issue_tokens(user).access))
     assert refresh(api_client, issue_tokens(user).refresh).status_code == 200
 
 
@@ -153,17 +134,17 @@ def test_logout_all_requires_authentication(api_client, issue_tokens):
 
 def test_logout_all_refuses_a_refresh_token_as_authentication(api_client, issue_tokens):
     pair = issue_tokens(UserFactory())
-    assert api_client.post(LOGOUT_ALL_URL, **bearer(pair.refresh)).status_code == 401
+    assert api_client.post(LOGOUT_ALL_URL, **authenticated(pair.refresh)).status_code == 401
     assert refresh(api_client, pair.refresh).status_code == 200
 
 
 def test_logout_all_sends_logged_out_everywhere_with_the_user(api_client, issue_tokens, received):
     user = UserFactory()
-    api_client.post(LOGOUT_ALL_URL, **bearer(issue_tokens(user).access))
+    api_client.post(LOGOUT_ALL_URL, **authenticated(issue_tokens(user).access))
     assert [(name, kwargs["user"]) for name, kwargs in received] == [("logged_out_everywhere", user)]
 
 
 def test_logout_all_refuses_get_and_ends_no_session(api_client, issue_tokens):
     pair = issue_tokens(UserFactory())
-    assert api_client.get(LOGOUT_ALL_URL, **bearer(pair.access)).status_code == 405
+    assert api_client.get(LOGOUT_ALL_URL, **authenticated(pair.access)).status_code == 405
     assert refresh(api_client, pair.refresh).status_code == 200

@@ -48,7 +48,7 @@ class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
     Where the access token comes from is the transport's choice (GATEHOUSE["TOKEN_TRANSPORT"]):
     the `Authorization` header, the access cookie, or either. When a request has both, the
     header decides and the cookie is ignored, so one request never mixes two identities. A
-    cookie authenticates an unsafe request only with a valid CSRF token (authn/csrf.py).
+    cookie authenticates an unsafe request only with a valid CSRF token (authn/transports/csrf.py).
 
     Every failure is a TokenNotValid (401, code `token_not_valid`) in the API's
     error shape, never simplejwt's nested error dict.

@@ -43,8 +43,8 @@ DEFAULTS: dict[str, Any] = {
     # The URL names that are routed, from every app's urls.py (authn/endpoints.py); None: all of them.
     "ENABLED_ENDPOINTS": None,
     # The TokenTransport subclass that carries tokens to clients and reads them back:
-    # header.HeaderTransport, cookie.CookieTransport or both.HeaderOrCookieTransport (authn/transports/);
-    # base.py names the one this project was generated with.
+    # header.HeaderTransport, cookie.CookieTransport or both.HeaderOrCookieTransport (authn/transports/).
+    # base.py names the one this project was generated with; the render holds only the modules it uses.
     "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.header.HeaderTransport",
     # The cookies of CookieTransport (and of HeaderOrCookieTransport when a client picks cookies).
     # Both are HttpOnly and host-only (no Domain); the access cookie has Path=/, the refresh

@@ -1,0 +1,59 @@
+"""GATEHOUSE["ENABLED_ENDPOINTS"] turns any API endpoint of any app off and leaves the others routed
+(authn/endpoints.py); the schema describes the core endpoints' requests and answers."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from {{ cookiecutter.project_slug }}.authn.endpoints import known_endpoints
+
+from ..conftest import api_url_modules
+from ..openapi import assert_operation, openapi_schema
+
+pytestmark = pytest.mark.django_db
+
+# A value for each argument of a route: any scenario reaches the login view, which answers for it.
+ROUTE_ARGUMENTS = {"scenario": "password"}
+# What the schema must say of each core endpoint: method -> (request component or None, answer status,
+# answer component).
+SCHEMA_CONTRACT = {
+    "/api/auth/token/verify/": {"post": ("TokenVerifyRequest", "200", None)},
+    "/api/auth/me/": {"get": (None, "200", "User"), "patch": ("PatchedUser", "200", "User")},
+}
+
+
+def endpoint_urls() -> dict[str, str]:
+    """A URL of every API endpoint of the installed apps, by URL name (every one is routed by default)."""
+    urls = {}
+    for module in api_url_modules():
+        for pattern in module.ALL_URLPATTERNS:
+            arguments = {name: ROUTE_ARGUMENTS[name] for name in pattern.pattern.converters}
+            urls[pattern.name] = reverse(f"{module.app_name}:{pattern.name}", kwargs=arguments)
+    return urls
+
+
+def is_the_routers_not_found(response: Any) -> bool:
+    """Whether no route matched: the router answers 404 `not_found`, and a view's own 404 has a code of its own."""
+    return response.status_code == 404 and response.json()["errors"][0]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("name", known_endpoints())
+def test_a_disabled_endpoint_is_not_routed(name, api_client, enabled_endpoints):
+    url = endpoint_urls()[name]
+    enabled_endpoints([endpoint for endpoint in known_endpoints() if endpoint != name])
+    assert is_the_routers_not_found(api_client.post(url, {}, format="json")), f"{name} must not be routed"
+
+
+@pytest.mark.parametrize("name", known_endpoints())
+def test_an_enabled_endpoint_is_routed(name, api_client, enabled_endpoints):
+    url = endpoint_urls()[name]
+    enabled_endpoints([name])
+    assert not is_the_routers_not_found(api_client.post(url, {}, format="json")), f"{name} must be routed"
+
+
+@pytest.mark.parametrize(
+    ("url", "method"), [(url, method) for url in SCHEMA_CONTRACT for method in SCHEMA_CONTRACT[url]]
+)
+def test_the_schema_describes_the_request_and_answer_of_every_core_endpoint(url, method, api_client):
+    assert_operation(openapi_schema(api_client), url, method, *SCHEMA_CONTRACT[url][method])
