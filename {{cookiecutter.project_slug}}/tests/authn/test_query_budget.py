@@ -32,11 +32,7 @@ CARRIERS = ["cookie"]
 CARRIERS = ["bearer", "cookie"]
 {%- endif %}
 
-pytestmark = [
-    pytest.mark.django_db,
-    # The transport this project was generated with, whichever it is.
-    pytest.mark.token_transport("header", "cookie", "both"),
-]
+pytestmark = pytest.mark.django_db
 
 
 class WhoAmIView(APIView):

@@ -28,11 +28,7 @@ PREFERENCES = [None, "token-transport=body"]
 PREFERENCES = [None]
 {%- endif %}
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    # The transport this project was generated with, whichever it is.
-    pytest.mark.token_transport("header", "cookie", "both"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.parametrize("prefer", PREFERENCES)

@@ -29,11 +29,7 @@ PREFERENCES = [None, "token-transport=body"]
 PREFERENCES = [None]
 {%- endif %}
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    # The transport this project was generated with, whichever it is.
-    pytest.mark.token_transport("header", "cookie", "both"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(settings, prefer: str | None, *, user_claims: bool = False) -> TransportClient:
