@@ -1,7 +1,9 @@
-"""Every combination in combinations.py renders a project that passes the gates its users rely on.
+"""Every combination in combinations.py renders a project that passes the gates its users rely on, and the
+combinations render every pair of answers the pre-generation hook accepts.
 
 Each combination is rendered once per test session (the `project` fixture) and each gate is its own test,
-so a failure reads `test_ruff_format_check_passes[long-names-and-apostrophes]`. All tests of one
+so a failure reads `test_ruff_format_check_passes[long-names-and-apostrophes]`, and its message gives the
+combination's answers. All tests of one
 combination run on the same pytest-xdist worker (xdist_group), so it is rendered once, not once per worker.
 """
 
@@ -15,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from combinations import COMBINATIONS, Combination
+from combinations import COMBINATIONS, Combination, matrix_choices, missing_pairs
 from harness.dotenv import read_env_file
+from harness.pre_gen_hook import cookiecutter_answers, problems_with
 from harness.processes import clean_environment, describe, run
-from harness.rendering import choices_by_prompt, default_answers, prompts, render
+from harness.rendering import default_answers, prompts, render
 from harness.services import POSTGRESQL
 from harness.venvs import virtualenv_for
 
@@ -101,20 +104,33 @@ def production_environment(project: RenderedProject) -> dict[str, str]:
     return clean_environment(**{**read_env_file(project.path / ".env"), **role_values, **required})
 
 
-def test_every_choice_of_every_prompt_is_rendered():
-    defaults = default_answers()
-    rendered = {
-        prompt: {combination.resolved(defaults)[prompt] for combination in COMBINATIONS} for prompt in prompts()
-    }
-    missing = {
-        prompt: unrendered
-        for prompt, choices in choices_by_prompt().items()
-        if (unrendered := [choice for choice in choices if choice not in rendered[prompt]])
-    }
+def test_every_acceptable_pair_of_answers_is_rendered():
+    # The pairs the hook refuses in every completion are left out by running its own checks, so a new
+    # refusal or a new choice needs no list here.
+    rendered = [cookiecutter_answers(combination.answers) for combination in COMBINATIONS]
+    missing = [
+        f"{first}={first_answer} with {second}={second_answer}"
+        for (first, first_answer), (second, second_answer) in missing_pairs(rendered, matrix_choices())
+    ]
     assert not missing, (
-        f"Every choice of every prompt in cookiecutter.json must be rendered by a combination in "
-        f"tests/combinations.py; none renders {missing}"
+        "Every pair of answers to two prompts that the pre-generation hook accepts must be rendered by a "
+        f"combination in tests/combinations.py; none renders {', '.join(missing)}"
     )
+
+
+def test_every_combination_is_accepted_by_the_pre_generation_hook():
+    refused = {
+        combination.name: problems
+        for combination in COMBINATIONS
+        if (problems := problems_with(cookiecutter_answers(combination.answers)))
+    }
+    assert not refused, f"The pre-generation hook would refuse these combinations: {refused}"
+
+
+def test_combination_names_are_unique():
+    names = [combination.name for combination in COMBINATIONS]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    assert not duplicates, f"Each combination's name is its pytest id and must be unique: {duplicates}"
 
 
 def test_combinations_answer_only_prompts_the_template_asks():
@@ -144,17 +160,24 @@ def test_no_cookiecutter_jinja_is_left_unrendered(project: RenderedProject):
             line_number = text.count("\n", 0, match.start()) + 1
             line = text.splitlines()[line_number - 1].strip()
             leftovers.append(f"{relative}:{line_number}: {line[:120]}")
-    assert not leftovers, "Every cookiecutter variable and tag must be rendered; left as is:\n" + "\n".join(leftovers)
+    assert not leftovers, (
+        f"{project.combination.summary}: every cookiecutter variable and tag must be rendered; left as is:\n"
+        + "\n".join(leftovers)
+    )
 
 
 def test_ruff_check_passes(project: RenderedProject, project_bin: Path):
     result = run([project_bin / "ruff", "check", "--no-cache", "--output-format", "concise", "."], cwd=project.path)
-    assert result.returncode == 0, f"The render must pass `ruff check` as rendered:\n{describe(result)}"
+    assert result.returncode == 0, (
+        f"{project.combination.summary} must pass `ruff check` as rendered:\n{describe(result)}"
+    )
 
 
 def test_ruff_format_check_passes(project: RenderedProject, project_bin: Path):
     result = run([project_bin / "ruff", "format", "--check", "--diff", "--no-cache", "."], cwd=project.path)
-    assert result.returncode == 0, f"The render must be ruff-formatted as rendered:\n{describe(result)}"
+    assert result.returncode == 0, (
+        f"{project.combination.summary} must be ruff-formatted as rendered:\n{describe(result)}"
+    )
 
 
 def test_production_deploy_check_passes(project: RenderedProject, project_bin: Path):
@@ -164,7 +187,8 @@ def test_production_deploy_check_passes(project: RenderedProject, project_bin: P
         environment=production_environment(project),
     )
     assert result.returncode == 0, (
-        "`manage.py check --deploy --fail-level WARNING` must pass under config.settings.production "
+        f"{project.combination.summary}: `manage.py check --deploy --fail-level WARNING` must pass under "
+        "config.settings.production "
         f"with a production environment:\n{describe(result)}"
     )
 
@@ -176,7 +200,9 @@ def test_migrations_match_the_models(project: RenderedProject, project_bin: Path
         cwd=project.path,
         environment=project.database_environment(POSTGRESQL_MAINTENANCE_URL if project.database_url else None),
     )
-    assert result.returncode == 0, f"The render must ship every migration its models need:\n{describe(result)}"
+    assert result.returncode == 0, (
+        f"{project.combination.summary} must ship every migration its models need:\n{describe(result)}"
+    )
 
 
 def test_generated_test_suite_passes(project: RenderedProject, project_bin: Path):
@@ -187,4 +213,4 @@ def test_generated_test_suite_passes(project: RenderedProject, project_bin: Path
         environment=project.database_environment(),
         timeout=SUITE_TIMEOUT_SECONDS,
     )
-    assert result.returncode == 0, f"The render's own test suite must pass:\n{describe(result)}"
+    assert result.returncode == 0, f"The own test suite of {project.combination.summary} must pass:\n{describe(result)}"
