@@ -16,6 +16,7 @@ scenario and step, or a family id).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, transaction
@@ -27,8 +28,10 @@ from ..authn.identity import client_ip, identifier_key
 from .models import AuthEvent
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.dispatch import Signal
     from django.http import HttpRequest
+
+    from ..users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ def record(
     kind: str,
     request: HttpRequest | None,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     identifier_hash: str = "",
     **extra: Any,
 ) -> AuthEvent | None:
@@ -69,7 +72,7 @@ def user_agent(request: HttpRequest | None) -> str:
     return request.headers.get("user-agent", "")[:USER_AGENT_MAX_LENGTH]
 
 
-def user_identifier_hash(user: AbstractBaseUser | None) -> str:
+def user_identifier_hash(user: User | None) -> str:
     """The hash that the lockout gives this user's identifier, so that their events line up with failures."""
     if user is None:
         return ""
@@ -112,9 +115,7 @@ def on_locked_out(
     )
 
 
-def on_login_succeeded(
-    sender: type, request: HttpRequest, user: AbstractBaseUser, scenario: Any, **kwargs: Any
-) -> None:
+def on_login_succeeded(sender: type, request: HttpRequest, user: User, scenario: Any, **kwargs: Any) -> None:
     record(
         AuthEvent.Kind.LOGIN_SUCCEEDED,
         request,
@@ -124,16 +125,16 @@ def on_login_succeeded(
     )
 
 
-def on_logged_out(sender: type, request: HttpRequest, user: AbstractBaseUser | None, **kwargs: Any) -> None:
+def on_logged_out(sender: type, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     record(AuthEvent.Kind.LOGOUT, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
-def on_logged_out_everywhere(sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+def on_logged_out_everywhere(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.LOGOUT_ALL, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
 def on_refresh_reuse_detected(
-    sender: type, request: HttpRequest | None, user: AbstractBaseUser, family: str, **kwargs: Any
+    sender: type, request: HttpRequest | None, user: User, family: str, **kwargs: Any
 ) -> None:
     record(
         AuthEvent.Kind.REFRESH_REUSE_DETECTED,
@@ -144,17 +145,17 @@ def on_refresh_reuse_detected(
     )
 
 
-def on_password_changed(sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+def on_password_changed(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
-def on_password_reset(sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+def on_password_reset(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.PASSWORD_RESET, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
 def connect_receivers() -> None:
     """Connect the audit log to the signals of authn/signals.py."""
-    receivers = {
+    receivers: dict[Signal, Callable[..., None]] = {
         signals.login_attempt_failed: on_login_attempt_failed,
         signals.locked_out: on_locked_out,
         signals.login_succeeded: on_login_succeeded,

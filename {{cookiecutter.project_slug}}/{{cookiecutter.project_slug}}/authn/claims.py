@@ -17,7 +17,7 @@ from rest_framework_simplejwt.settings import api_settings
 from .conf import gatehouse_settings
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from ..users.models import User
 
 # The user fields a client service copies, as claims of the same names.
 USER_COPY_CLAIMS = ("email", "first_name", "last_name", "is_staff", "is_superuser")
@@ -25,7 +25,7 @@ USER_COPY_CLAIMS = ("email", "first_name", "last_name", "is_staff", "is_superuse
 RESERVED_CLAIMS = frozenset({"aud", "exp", "fam", "iat", "iss", "jti", "nbf", "sub", "token_type", "user_id", "ver"})
 
 
-def user_copy_claims(user: AbstractBaseUser) -> dict[str, Any]:
+def user_copy_claims(user: User) -> dict[str, Any]:
     """The claims from which a client service creates or updates its copy of `user`."""
     return {claim: getattr(user, claim) for claim in USER_COPY_CLAIMS}
 

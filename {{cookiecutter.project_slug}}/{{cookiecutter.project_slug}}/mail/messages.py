@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from ..authn.conf import gatehouse_settings
+
+if TYPE_CHECKING:
+    from ..users.models import User
 
 # What sending can raise that is worth trying again: the mail server refused for now, dropped
 # the connection, or timed out (see `is_permanent_failure` for refusals that are final).
@@ -58,7 +60,7 @@ def frontend_link(path: str, **query: str) -> str:
     return f"{settings.FRONTEND_URL.rstrip('/')}/{path.lstrip('/')}?{urlencode(query)}"
 
 
-def email_address(user: AbstractBaseUser) -> str:
+def email_address(user: User) -> str:
     """The address stored on the account: the only one its emails ever go to."""
     return getattr(user, user.get_email_field_name())
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -46,8 +46,9 @@ from ..authn.tokens import (
 from .models import RefreshFamily
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
     from django.http import HttpRequest
+
+    from ..users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +74,12 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
     """
 
     access_token_class = AccessToken
-    no_copy_claims = (*simplejwt_tokens.RefreshToken.no_copy_claims, FAMILY_CLAIM)
+    # simplejwt leaves no_copy_claims unannotated, so mypy takes its five claims for the type.
+    no_copy_claims = (*simplejwt_tokens.RefreshToken.no_copy_claims, FAMILY_CLAIM)  # type: ignore[assignment]
 
+    # Narrower than simplejwt's, which also takes a TokenUser: a family belongs to a user row.
     @classmethod
-    def for_user(cls, user: AbstractBaseUser) -> RefreshToken:
+    def for_user(cls, user: User) -> RefreshToken:  # type: ignore[override]
         """A refresh token that starts a new family for `user` (one login), tracked as outstanding."""
         # simplejwt's Token.for_user, skipping BlacklistMixin's, which would store the token
         # before it has its family claim and capped expiry.
@@ -129,7 +132,7 @@ def token_pair(refresh: RefreshToken, raw_refresh: str | None = None) -> TokenPa
     )
 
 
-def issue_tokens(user: AbstractBaseUser) -> TokenPair:
+def issue_tokens(user: User) -> TokenPair:
     """A fresh pair for a user who has just authenticated: a new `jti` every time.
 
     Inactive users never get tokens; a caller that tries has skipped its own check.
@@ -159,7 +162,8 @@ def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -
             raise TokenError("The token's session has ended")
         if not api_settings.ROTATE_REFRESH_TOKENS:
             return token_pair(refresh, raw_refresh=raw_refresh)
-        _blacklisted, blacklisted_now = refresh.blacklist()
+        # simplejwt annotates blacklist() as returning the row; it returns get_or_create()'s (row, created).
+        _blacklisted, blacklisted_now = cast("tuple[BlacklistedToken, bool]", refresh.blacklist())
         if not blacklisted_now:
             raise TokenError(BLACKLISTED)
         refresh.set_jti()
@@ -173,7 +177,7 @@ def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -
     return token_pair(refresh)
 
 
-def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -> AbstractBaseUser | None:
+def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -> User | None:
     """End the session of one refresh token (logout): revoke its family; return its user, or None if gone.
 
     Raises TokenError when the token is forged, malformed, expired, not a refresh
@@ -183,7 +187,8 @@ def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None
     """
     refresh = load_refresh_token(raw_refresh, request)
     with transaction.atomic():
-        blacklisted, _blacklisted_now = refresh.blacklist()
+        # (row, created), whatever simplejwt's annotation says (rotate_refresh_token).
+        blacklisted, _blacklisted_now = cast("tuple[BlacklistedToken, bool]", refresh.blacklist())
         revoke_family(refresh[FAMILY_CLAIM], RefreshFamily.RevokedBecause.LOGOUT)
     return blacklisted.token.user
 
@@ -191,7 +196,8 @@ def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None
 def load_refresh_token(raw_refresh: str, request: HttpRequest | None) -> RefreshToken:
     """The verified refresh token; on reuse of a replaced one, revoke its family, report it, and refuse."""
     try:
-        return RefreshToken(raw_refresh)
+        # simplejwt annotates the encoded token as a Token; it is the JWT's text.
+        return RefreshToken(raw_refresh)  # type: ignore[arg-type]
     except RefreshTokenReused as reuse:
         family = revoke_family(reuse.family_id, RefreshFamily.RevokedBecause.REUSE)
         if family is not None:
@@ -221,7 +227,7 @@ def revoke_family(family_id: str, reason: str) -> RefreshFamily | None:
     return family
 
 
-def revoke_all_refresh_tokens(user: AbstractBaseUser) -> int:
+def revoke_all_refresh_tokens(user: User) -> int:
     """Blacklist every unexpired refresh token of `user`; return how many were still usable.
 
     Used by `logout/all/`, and by anything that must end every session of a user
@@ -268,13 +274,13 @@ def bump_token_version(user_id: Any) -> None:
     cache.incr(key)
 
 
-def revoke_access_of_deactivated_user(sender: type, instance: AbstractBaseUser, created: bool, **kwargs: Any) -> None:
+def revoke_access_of_deactivated_user(sender: type, instance: User, created: bool, **kwargs: Any) -> None:
     """post_save receiver of the user model: a deactivated user's access tokens stop working (with the setting on)."""
     if not created and not instance.is_active:
         bump_token_version(instance.pk)
 
 
-def _lock_active_user(refresh: RefreshToken) -> AbstractBaseUser:
+def _lock_active_user(refresh: RefreshToken) -> User:
     """The refresh token's user, locked for the transaction; TokenError when gone or inactive."""
     user_id = refresh.get(api_settings.USER_ID_CLAIM)
     try:
@@ -287,8 +293,6 @@ def _lock_active_user(refresh: RefreshToken) -> AbstractBaseUser:
     return user
 
 
-def end_sessions_of_deactivated_user(
-    sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
-) -> None:
+def end_sessions_of_deactivated_user(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     """`user_deactivated` receiver (the admin's deactivate action): every session of the user ends."""
     revoke_all_refresh_tokens(user)
