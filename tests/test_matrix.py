@@ -173,6 +173,13 @@ def test_ruff_check_passes(project: RenderedProject, project_bin: Path):
     )
 
 
+def test_mypy_passes(project: RenderedProject, project_bin: Path):
+    # The files, and the settings that django-stubs' plugin loads, come from the render's pyproject.toml;
+    # no cache is written into the render.
+    result = run([project_bin / "mypy", "--cache-dir", "/dev/null"], cwd=project.path)
+    assert result.returncode == 0, f"The render must pass mypy as rendered:\n{describe(result)}"
+
+
 def test_ruff_format_check_passes(project: RenderedProject, project_bin: Path):
     result = run([project_bin / "ruff", "format", "--check", "--diff", "--no-cache", "."], cwd=project.path)
     assert result.returncode == 0, (

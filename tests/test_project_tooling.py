@@ -4,7 +4,7 @@ pre-commit cannot fetch its hook repositories here (no GitHub), so the hooks tha
 from this venv at the revs the config pins (tests/requirements.txt; a test keeps the two equal), on the files
 `pre-commit run --all-files` would give them in a fresh render put under git: a fresh render must leave
 them nothing to rewrite or refuse. The ruff hooks are the ruff that test_matrix.py runs on every combination
-(the rev equals the render's pin). The Makefile's targets run against the render's shared venv (venvs.py);
+(the rev equals the render's pin); the local mypy hook runs the render's own mypy, which test_matrix.py runs too. The Makefile's targets run against the render's shared venv (venvs.py);
 `make worker` with a broker uses Redis database 14 on 127.0.0.1:6379.
 """
 
@@ -44,6 +44,9 @@ RUFF_REPO = "https://github.com/astral-sh/ruff-pre-commit"
 HOOK_DISTRIBUTIONS = {PRE_COMMIT_HOOKS_REPO: "pre-commit-hooks", DJANGO_UPGRADE_REPO: "django-upgrade"}
 # The render's ruff, checked on every combination by test_matrix.py.
 RUFF_HOOKS = {"ruff-check", "ruff-format"}
+# Hooks that run a tool of the project's own venv (`repo: local`); test_matrix.py runs that tool on every combination.
+LOCAL_REPO = "local"
+MYPY_HOOK = "mypy"
 WORKER_BROKER_URL = "redis://127.0.0.1:6379/14"
 WORKER_START_TIMEOUT_SECONDS = 120
 WORKER_REFUSAL_TIMEOUT_SECONDS = 120
@@ -153,6 +156,37 @@ def test_pre_commit_ruff_is_the_ruff_the_project_pins(default_project: Path):
     )
 
 
+def test_pre_commit_mypy_is_the_mypy_of_make_lint(default_project: Path):
+    local = repository(pre_commit_config(default_project), LOCAL_REPO)
+    hooks = [hook for hook in local["hooks"] if hook["id"] == MYPY_HOOK]
+    assert len(hooks) == 1, f"{PRE_COMMIT_CONFIG} must have one local `{MYPY_HOOK}` hook, it has {len(hooks)}"
+    hook = hooks[0]
+    makefile = (default_project / "Makefile").read_text()
+    venv = re.search(r"^VENV := (\S+)$", makefile, re.MULTILINE)
+    assert venv, "The Makefile must name its venv (VENV := ...)"
+    lint = re.search(r"^lint:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert lint and "$(BIN)/mypy" in lint[1], f"`make lint` must run mypy; its recipe is:\n{lint[1] if lint else ''}"
+    assert hook["entry"] == f"{venv[1]}/bin/mypy", (
+        f"The mypy hook must run the venv's mypy that `make lint` runs ({venv[1]}/bin/mypy), not {hook['entry']!r}"
+    )
+    assert hook.get("pass_filenames") is False, (
+        "The mypy hook must check the files pyproject.toml names, as `make lint` does, not only the changed ones"
+    )
+    groups = tomllib.loads((default_project / "pyproject.toml").read_text())["dependency-groups"]
+    assert any(isinstance(pin, str) and pin.startswith("mypy==") for pin in groups["dev"]), (
+        "pyproject.toml's dev group must pin the mypy that the hook runs"
+    )
+
+
+def test_pre_commit_ci_skips_the_hooks_that_need_the_project_venv(default_project: Path):
+    config = pre_commit_config(default_project)
+    local = {hook["id"] for hook in repository(config, LOCAL_REPO)["hooks"]}
+    skipped = set(config.get("ci", {}).get("skip", []))
+    assert local <= skipped, (
+        f"pre-commit.ci has no venv of the project: ci.skip must list the local hooks {sorted(local - skipped)}"
+    )
+
+
 @pytest.mark.parametrize("url", HOOK_DISTRIBUTIONS)
 def test_pre_commit_hook_revs_are_the_versions_these_tests_run(default_project: Path, url: str):
     rev = str(repository(pre_commit_config(default_project), url)["rev"])
@@ -175,7 +209,7 @@ def template_hooks() -> list[dict[str, Any]]:
         hook
         for repo in config["repos"]
         for hook in repo["hooks"]
-        if not (repo["repo"] == RUFF_REPO and hook["id"] in RUFF_HOOKS)
+        if repo["repo"] != LOCAL_REPO and not (repo["repo"] == RUFF_REPO and hook["id"] in RUFF_HOOKS)
     ]
 
 

@@ -29,6 +29,7 @@ def generate_private_key_pem(algorithm: str) -> str:
         from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
     except ImportError:
         return _generate_private_key_pem_with_openssl(algorithm)
+    key: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
     if algorithm == "RS256":
         key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_BITS)
     else:

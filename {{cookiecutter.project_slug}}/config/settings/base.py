@@ -5,6 +5,7 @@ Values come from the environment (12-factor); the names are listed in docs/confi
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -233,7 +234,8 @@ MANAGERS = ADMINS
 # gives plain lines). JSON encoding escapes line breaks and quotes, so user input that ends
 # up in a message cannot forge a log line of its own.
 # https://docs.djangoproject.com/en/5.2/topics/logging/
-LOGGING = {
+# A dict of anything (mixed values), so that local.py may change a nested one.
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
@@ -329,7 +331,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 # DJANGO REST FRAMEWORK
 # ------------------------------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
-REST_FRAMEWORK = {
+# A dict of anything (mixed values), so that local.py may extend its lists.
+REST_FRAMEWORK: dict[str, Any] = {
     {%- if cookiecutter.auth_role == "client_service" %}
     # Tokens of the auth service, verified here against its JWKS; the user is the local copy.
     "DEFAULT_AUTHENTICATION_CLASSES": [

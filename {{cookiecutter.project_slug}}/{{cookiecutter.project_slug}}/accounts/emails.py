@@ -8,9 +8,8 @@ the tokens are made when the email is sent, for the account as it is then.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 
 from ..authn.adapter import get_adapter
@@ -20,18 +19,21 @@ from ..mail.outbox import EmailKind, any_account, register_kind
 from ..mail.tasks import Kind
 from .link_tokens import activation_token_generator, encode_uid, password_reset_token_generator
 
+if TYPE_CHECKING:
+    from ..users.models import User
 
-def awaits_activation(user: AbstractBaseUser) -> bool:
+
+def awaits_activation(user: User) -> bool:
     """Only a registered account that has not been activated yet gets an activation link."""
     return bool(getattr(user, "awaits_activation", False))
 
 
-def is_active(user: AbstractBaseUser) -> bool:
+def is_active(user: User) -> bool:
     """Only an active account gets a password reset link: a reset never switches an account on."""
     return bool(user.is_active)
 
 
-def activation_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+def activation_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
     """The email with the link that activates a newly registered account (a token made now)."""
     link = get_adapter().activation_url(user, uid=encode_uid(user), token=activation_token_generator.make_token(user))
     return build_email(
@@ -41,7 +43,7 @@ def activation_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMu
     )
 
 
-def account_exists_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+def account_exists_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
     """The email to the owner of an address that somebody tried to register again."""
     return build_email(
         "accounts/email/account_exists",
@@ -50,7 +52,7 @@ def account_exists_email(user: AbstractBaseUser, payload: dict[str, Any]) -> Ema
     )
 
 
-def password_reset_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+def password_reset_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
     """The email with the link that sets a new password (a token made now)."""
     link = get_adapter().password_reset_url(
         user, uid=encode_uid(user), token=password_reset_token_generator.make_token(user)
@@ -66,7 +68,7 @@ def password_reset_email(user: AbstractBaseUser, payload: dict[str, Any]) -> Ema
     )
 
 
-def password_changed_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+def password_changed_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
     """The notice that the account's password was changed or reset, with the way back if it was not them."""
     return build_email(
         "accounts/email/password_changed",

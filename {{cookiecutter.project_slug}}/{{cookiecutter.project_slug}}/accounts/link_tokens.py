@@ -27,7 +27,7 @@ from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base
 from ..authn.conf import gatehouse_settings
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from ..users.models import User
 
 # Real values are 48 characters (uid) and about 40 (token); longer text is refused unread.
 MAX_UID_LENGTH = 64
@@ -45,12 +45,12 @@ class AccountTokenGenerator(django_tokens.PasswordResetTokenGenerator):
         """How long a token works after it was made."""
         return getattr(gatehouse_settings, self.ttl_setting)
 
-    def _make_hash_value(self, user: AbstractBaseUser, timestamp: int) -> str:
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         # Django's value (id, password hash, last login, time, email) and `is_active`: activating
         # or deactivating the account kills its tokens too.
         return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
 
-    def check_token(self, user: AbstractBaseUser | None, token: object) -> bool:
+    def check_token(self, user: User | None, token: object) -> bool:
         """Whether `token` was made by this generator for `user` as it is now, within the lifetime.
 
         Unlike Django's check, the lifetime is this purpose's (not PASSWORD_RESET_TIMEOUT),
@@ -90,7 +90,7 @@ activation_token_generator = ActivationTokenGenerator()
 password_reset_token_generator = PasswordResetTokenGenerator()
 
 
-def encode_uid(user: AbstractBaseUser) -> str:
+def encode_uid(user: User) -> str:
     """The `uid` of a link to `user`'s account."""
     return urlsafe_base64_encode(force_bytes(user.pk))
 

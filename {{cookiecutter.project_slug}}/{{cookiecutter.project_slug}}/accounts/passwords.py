@@ -40,7 +40,7 @@ from ..users.managers import normalize_email
 from .link_tokens import decode_uid, password_reset_token_generator
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from ..users.models import User
 
 # How the account endpoints name themselves to lockout.py (its `scenario`).
 ACCOUNTS = "accounts"
@@ -54,7 +54,7 @@ def password_validators() -> list[Any]:
     ]
 
 
-def validate_password(password: str, user: AbstractBaseUser | None = None) -> None:
+def validate_password(password: str, user: User | None = None) -> None:
     """Raise Django's ValidationError, one entry per broken rule, when `password` may not be chosen.
 
     `user` is the account the password is for (saved or not): the similarity rule
@@ -63,7 +63,7 @@ def validate_password(password: str, user: AbstractBaseUser | None = None) -> No
     password_validation.validate_password(password, user=user, password_validators=password_validators())
 
 
-def check_new_password(password: str, user: AbstractBaseUser | None, *, field: str = "password") -> None:
+def check_new_password(password: str, user: User | None, *, field: str = "password") -> None:
     """`validate_password`, refusing with the API's validation error: one entry per rule, about `field`."""
     try:
         validate_password(password, user)
@@ -88,7 +88,7 @@ def request_password_reset(request: Request, email: str, *, sender: type) -> Non
     post_password_reset_request.send(sender=sender, request=request, email=email, user=account)
 
 
-def reset_password(request: Request, *, uid: str, token: str, password: str, sender: type) -> AbstractBaseUser:
+def reset_password(request: Request, *, uid: str, token: str, password: str, sender: type) -> User:
     """Set the password of the account a valid reset link names; raise PasswordResetLinkInvalid otherwise.
 
     The account stays as active as it was: only an active account's link is valid, and
@@ -109,9 +109,7 @@ def reset_password(request: Request, *, uid: str, token: str, password: str, sen
     return user
 
 
-def change_password(
-    request: Request, user: AbstractBaseUser, *, old_password: str, new_password: str, sender: type
-) -> None:
+def change_password(request: Request, user: User, *, old_password: str, new_password: str, sender: type) -> None:
     """Change the password of the authenticated `user`, who must give the current one.
 
     A wrong current password is reported to lockout.py like a wrong login, so that
@@ -130,7 +128,7 @@ def change_password(
     post_password_change.send(sender=sender, request=request, user=user)
 
 
-def set_password(user: AbstractBaseUser, password: str) -> None:
+def set_password(user: User, password: str) -> None:
     """Save a new password, end every session of the user, and queue the notice (inside a transaction)."""
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -138,7 +136,7 @@ def set_password(user: AbstractBaseUser, password: str) -> None:
     queue_email(Kind.PASSWORD_CHANGED, user.pk)
 
 
-def locked_user(uid: str) -> AbstractBaseUser | None:
+def locked_user(uid: str) -> User | None:
     """The account a link's `uid` names, locked until the transaction ends; None for a bad uid."""
     pk = decode_uid(uid)
     if pk is None:

@@ -35,12 +35,12 @@ from .link_tokens import activation_token_generator
 from .passwords import ACCOUNTS, check_new_password, locked_user
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from ..users.models import User
 
 
 def register(
     request: Request, *, email: str, password: str, first_name: str = "", last_name: str = "", sender: type
-) -> AbstractBaseUser:
+) -> User:
     """Register `email`, or email the owner of the account it already has; return that account.
 
     The adapter is asked first whether the address may register at all (RegistrationClosed
@@ -88,7 +88,7 @@ def register(
     return existing
 
 
-def kind_for_existing(user: AbstractBaseUser) -> str:
+def kind_for_existing(user: User) -> str:
     """What to email the owner of an address registered again: the activation link while it waits for one."""
     if user.awaits_activation:
         return Kind.ACTIVATION
@@ -108,7 +108,7 @@ def resend_activation(request: Request, email: str) -> None:
         queue_email(Kind.ACTIVATION, user.pk if user is not None else None)
 
 
-def activate(request: Request, *, uid: str, token: str, sender: type) -> AbstractBaseUser:
+def activate(request: Request, *, uid: str, token: str, sender: type) -> User:
     """Switch on the account that a valid activation link names; raise ActivationLinkInvalid otherwise.
 
     The account must still be waiting for activation: a used link, an account staff

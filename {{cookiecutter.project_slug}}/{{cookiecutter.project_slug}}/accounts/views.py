@@ -8,10 +8,10 @@ is cacheable.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.http import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -31,13 +31,16 @@ from .serializers import (
     PasswordValidateSerializer,
 )
 
+if TYPE_CHECKING:
+    from rest_framework.authentication import BaseAuthentication
+
 EMPTY = OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`")
 
 
 class AccountView(APIView):
     """Base of the account endpoints: POST only, a JSON body read by `serializer_class`, never cached."""
 
-    authentication_classes: list[type] = []
+    authentication_classes: Sequence[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
     serializer_class: type[Serializer]
 
@@ -47,9 +50,7 @@ class AccountView(APIView):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def finalize_response(
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         add_never_cache_headers(response)
         return response

@@ -14,11 +14,14 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # The name under which the id travels in a Celery message's headers (and so on `task.request`).
@@ -72,14 +75,15 @@ class RequestIdMiddleware:
             return self.__acall__(request)
         request_id = request_id_for(request)
         _request_id.set(request_id)
-        response = self.get_response(request)
+        # In a synchronous chain, the next middleware or view answers with the response itself.
+        response = cast("HttpResponseBase", self.get_response(request))
         response[REQUEST_ID_HEADER] = request_id
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = request_id_for(request)
         _request_id.set(request_id)
-        response = await self.get_response(request)
+        response = await cast("Awaitable[HttpResponseBase]", self.get_response(request))
         response[REQUEST_ID_HEADER] = request_id
         return response
 
@@ -129,7 +133,7 @@ def connect_celery_signals() -> None:
     signals.task_postrun.connect(forget_request_id_of_task, dispatch_uid="api.request_id.postrun")
 
 
-def add_request_id_to_sentry_event(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+def add_request_id_to_sentry_event(event: Event, hint: Hint) -> Event:
     """Sentry `before_send` hook: tag an error report with the id of the request that raised it."""
     request_id = _request_id.get()
     if request_id is not None:

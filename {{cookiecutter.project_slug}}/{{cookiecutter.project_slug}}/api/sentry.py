@@ -7,6 +7,8 @@ authentication code. Every report is tagged with the id of its request.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sentry_sdk
 from django.conf import settings
 from sentry_sdk.integrations.celery import CeleryIntegration
@@ -20,12 +22,14 @@ def init_sentry() -> None:
     dsn = getattr(settings, "SENTRY_DSN", "")
     if not dsn:
         return
+    # Only the production settings define SENTRY_* (all of them); mypy knows the test settings.
+    production_settings: Any = settings
     sentry_sdk.init(
         dsn=dsn,
-        environment=settings.SENTRY_ENVIRONMENT,
-        release=settings.SENTRY_RELEASE,
+        environment=production_settings.SENTRY_ENVIRONMENT,
+        release=production_settings.SENTRY_RELEASE,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,
+        traces_sample_rate=production_settings.SENTRY_TRACES_SAMPLE_RATE,
         # No user ids, emails, IP addresses, cookies or Authorization headers.
         send_default_pii=False,
         max_request_body_size="never",

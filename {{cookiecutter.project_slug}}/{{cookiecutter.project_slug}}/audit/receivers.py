@@ -17,6 +17,7 @@ scenario and step, or a family id).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, transaction
@@ -28,8 +29,10 @@ from ..authn.identity import client_ip, identifier_key
 from .models import AuthEvent
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.dispatch import Signal
     from django.http import HttpRequest
+
+    from ..users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ def record(
     kind: str,
     request: HttpRequest | None,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     identifier_hash: str = "",
     **extra: Any,
 ) -> AuthEvent | None:
@@ -75,7 +78,7 @@ def user_agent(request: HttpRequest | None) -> str:
     return request.headers.get("user-agent", "")[:USER_AGENT_MAX_LENGTH]
 
 
-def user_identifier_hash(user: AbstractBaseUser | None) -> str:
+def user_identifier_hash(user: User | None) -> str:
     """The hash that the lockout gives this user's identifier, so that their events line up with failures."""
     if user is None:
         return ""
@@ -118,9 +121,7 @@ def on_locked_out(
     )
 
 
-def on_login_succeeded(
-    sender: type, request: HttpRequest, user: AbstractBaseUser, scenario: Any, **kwargs: Any
-) -> None:
+def on_login_succeeded(sender: type, request: HttpRequest, user: User, scenario: Any, **kwargs: Any) -> None:
     record(
         AuthEvent.Kind.LOGIN_SUCCEEDED,
         request,
@@ -130,16 +131,16 @@ def on_login_succeeded(
     )
 
 
-def on_logged_out(sender: type, request: HttpRequest, user: AbstractBaseUser | None, **kwargs: Any) -> None:
+def on_logged_out(sender: type, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     record(AuthEvent.Kind.LOGOUT, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
-def on_logged_out_everywhere(sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+def on_logged_out_everywhere(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.LOGOUT_ALL, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
 def on_refresh_reuse_detected(
-    sender: type, request: HttpRequest | None, user: AbstractBaseUser, family: str, **kwargs: Any
+    sender: type, request: HttpRequest | None, user: User, family: str, **kwargs: Any
 ) -> None:
     record(
         AuthEvent.Kind.REFRESH_REUSE_DETECTED,
@@ -150,17 +151,17 @@ def on_refresh_reuse_detected(
     )
 
 
-def on_password_changed(sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+def on_password_changed(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
-def on_password_reset(sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> None:
+def on_password_reset(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.PASSWORD_RESET, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
 def connect_receivers() -> None:
     """Connect the audit log to the signals of authn/signals.py."""
-    receivers = {
+    receivers: dict[Signal, Callable[..., None]] = {
         signals.login_attempt_failed: on_login_attempt_failed,
         signals.locked_out: on_locked_out,
         signals.login_succeeded: on_login_succeeded,

@@ -23,7 +23,7 @@ from .tokens import check_token_version
 from .transports.base import get_transport
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from ..users.models import User
 
 # The values of GATEHOUSE["TOKEN_USER_SOURCE"].
 FROM_CLAIMS = "claims"
@@ -36,8 +36,8 @@ def token_error_detail(error: AuthenticationFailed) -> str:
     detail = error.detail
     if not isinstance(detail, dict):
         return str(detail)
-    messages = detail.get("messages") or []
-    if messages:
+    messages = detail.get("messages")
+    if isinstance(messages, list) and messages and isinstance(messages[0], dict):
         return str(messages[0]["message"])
     return str(detail.get("detail", TokenNotValid.default_detail))
 
@@ -64,15 +64,16 @@ class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
                 raise TokenNotValid(token_error_detail(error)) from error
             # An Authorization header of another scheme belongs to another authentication class.
             return None if raw_token is None else self.validate(raw_token)
-        raw_token = transport.read_access_cookie(request)
-        if raw_token is None:
+        cookie_token = transport.read_access_cookie(request)
+        if cookie_token is None:
             return None
-        return self.validate(raw_token)
+        return self.validate(cookie_token)
 
     def validate(self, raw_token: bytes | str) -> tuple[Any, Token]:
         """The user and validated access token that `raw_token` stands for; TokenNotValid otherwise."""
         try:
-            validated_token = self.get_validated_token(raw_token)
+            # simplejwt annotates the raw token as bytes; the cookie's text decodes as well.
+            validated_token = self.get_validated_token(raw_token)  # type: ignore[arg-type]
             # INSTANT_ACCESS_REVOCATION: one cache read; a revoked token is refused at once.
             check_token_version(validated_token)
             return self.get_user(validated_token), validated_token
@@ -89,7 +90,7 @@ class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
         return api_settings.TOKEN_USER_CLASS(validated_token)
 
 
-def authenticated_user(request: Request) -> AbstractBaseUser:
+def authenticated_user(request: Request) -> User:
     """The authenticated user's row: `request.user` itself with TOKEN_USER_SOURCE="database", else loaded by id.
 
     For the few endpoints that need the row (`me/`, `logout/all/`) whatever the
@@ -98,7 +99,8 @@ def authenticated_user(request: Request) -> AbstractBaseUser:
     user_model = get_user_model()
     if isinstance(request.user, user_model):
         return request.user
-    user = user_model.objects.filter(pk=request.user.pk).first()
+    # The plugin refuses None for a primary key lookup; Django takes it as `IS NULL`, which finds nobody.
+    user = user_model.objects.filter(pk=request.user.pk).first()  # type: ignore[misc]
     if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
         raise TokenNotValid("The token's user is inactive or deleted.")
     return user
@@ -107,7 +109,8 @@ def authenticated_user(request: Request) -> AbstractBaseUser:
 class JWTAuthenticationScheme(SimpleJWTScheme):
     """Describe JWTAuthentication in the OpenAPI schema: the Bearer scheme, the access cookie, or either."""
 
-    target_class = JWTAuthentication
+    # drf-spectacular's extensions take a class or its dotted path; SimpleJWTScheme's path made mypy infer str.
+    target_class: str | type[object] | None = JWTAuthentication  # type: ignore[assignment]
     bearer_name = SimpleJWTScheme.name
     cookie_name = "cookieAuth"
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .conf import gatehouse_settings
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from ..users.models import User
 
 # The user fields a client service copies, as claims of the same names.
 USER_COPY_CLAIMS = ("email", "first_name", "last_name", "is_staff", "is_superuser")
@@ -22,7 +22,7 @@ USER_COPY_CLAIMS = ("email", "first_name", "last_name", "is_staff", "is_superuse
 RESERVED_CLAIMS = frozenset({"aud", "exp", "fam", "iat", "iss", "jti", "nbf", "sub", "token_type", "user_id", "ver"})
 
 
-def user_copy_claims(user: AbstractBaseUser) -> dict[str, Any]:
+def user_copy_claims(user: User) -> dict[str, Any]:
     """The claims from which a client service creates or updates its copy of `user`."""
     return {claim: getattr(user, claim) for claim in USER_COPY_CLAIMS}
 

@@ -33,7 +33,7 @@ from ..users.managers import normalize_email
 from .conf import gatehouse_settings
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from ..users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def dev_auto_login_email() -> str | None:
     return email
 
 
-def get_or_create_dev_user(email: str) -> AbstractBaseUser:
+def get_or_create_dev_user(email: str) -> User:
     """The user with `email`, created active, with no usable password and no staff rights if missing."""
     manager = get_user_model()._default_manager
     user = manager.get_by_email(email)
@@ -85,7 +85,7 @@ def get_or_create_dev_user(email: str) -> AbstractBaseUser:
             user = manager.create_user(email)
     except IntegrityError:
         # Two first requests raced to create the user; the other one won.
-        return manager.get_by_email(email)
+        return manager.get_by_natural_key(email)
     logger.warning("Created the dev auto-login user %s", user.pk)
     return user
 
@@ -121,7 +121,9 @@ def check_dev_auto_login_is_off(app_configs: Any = None, **kwargs: Any) -> list[
     """Refuse the DEBUG-only automatic login, in part or in full: either half is a sign that
     local settings leaked into these ones, and together with DEBUG they let anybody in."""
     found = []
-    if any(issubclass(cls, DevAutoLoginAuthentication) for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES):
+    # The stubs type the setting as its dotted paths; api_settings holds the imported classes.
+    authentication_classes = api_settings.DEFAULT_AUTHENTICATION_CLASSES
+    if any(issubclass(cls, DevAutoLoginAuthentication) for cls in authentication_classes):  # type: ignore[arg-type]
         found.append("DevAutoLoginAuthentication is in DEFAULT_AUTHENTICATION_CLASSES")
     if gatehouse_settings.DEV_AUTO_LOGIN_EMAIL:
         found.append('GATEHOUSE["DEV_AUTO_LOGIN_EMAIL"] is set')

@@ -30,7 +30,7 @@ CSRF_FAILED = "csrf_failed"
 class AuthnError(exceptions.APIException):
     """Base of the authn app's errors: subclasses set status, code and message."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "error"
     default_detail = "The request could not be completed."
     # The field the error is about, rendered as `attr` (None for the request as a whole).

@@ -6,10 +6,15 @@ OpenAPI schema and the responses cannot disagree.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from .conf import gatehouse_settings
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Group
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -20,7 +25,9 @@ class UserSerializer(serializers.ModelSerializer):
     through the API. Swap it with GATEHOUSE["USER_SERIALIZER"].
     """
 
-    groups = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    groups: serializers.SlugRelatedField[Group] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
 
     class Meta:
         model = get_user_model()

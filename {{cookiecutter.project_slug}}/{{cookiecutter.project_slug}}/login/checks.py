@@ -45,7 +45,8 @@ def check_login_scenarios(app_configs: Any = None, **kwargs: Any) -> list[CheckM
             )
         elif key in keys:
             errors.append(scenario_error(f"two scenarios have the key {key!r}", SCENARIO_KEY_DUPLICATE))
-        keys.add(key)
+        else:
+            keys.add(key)
         errors.extend(check_scenario_steps(scenario_class))
     return errors
 

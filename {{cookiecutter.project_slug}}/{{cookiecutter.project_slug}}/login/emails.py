@@ -7,9 +7,8 @@ email. A retry draws a new code, which replaces the one whose email may not have
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 
 from ..authn.conf import gatehouse_settings
@@ -18,10 +17,13 @@ from ..mail.outbox import EmailKind, any_account, register_kind
 from ..mail.tasks import Kind, queue_email
 from .codes import issue_code
 
+if TYPE_CHECKING:
+    from ..users.models import User
+
 FLOW_ID = "flow_id"
 
 
-def login_code_email(user: AbstractBaseUser, payload: dict[str, Any]) -> EmailMultiAlternatives:
+def login_code_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
     """The email that carries a new code for the flow of `payload`, to the address stored on the account."""
     valid_for = gatehouse_settings.EMAIL_CODE_TTL
     code = issue_code(flow_id=payload[FLOW_ID], length=gatehouse_settings.EMAIL_CODE_LENGTH, valid_for=valid_for)

@@ -30,7 +30,7 @@ from .scenarios.base import Scenario, Step, StepContext
 from .scenarios.schemas import validate_input
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from ..users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class ScenarioRunner:
     def run(self, body: object) -> Response:
         """Answer one request: `needs_step` with the next step, or the completed login."""
         token, data = split_flow(body)
+        step: Step | None
         if token is None:
             self.refuse_later_step_without_flow(data)
             step = self.scenario.first_step()
@@ -68,7 +69,7 @@ class ScenarioRunner:
         try:
             self.answer(step, context, data, attempt)
             if next_step is None:
-                self.check_account(context)
+                user = self.check_account(context)
         except AuthnError as error:
             if isinstance(error, AccountInactive):
                 # The answers were right, but this account cannot log in: the flow has nowhere to go.
@@ -85,7 +86,7 @@ class ScenarioRunner:
         self.store.claim_step(flow)
         if next_step is None:
             self.send_step_completed(context, step)
-            return self.complete(context, attempt)
+            return self.complete(context, user, attempt)
         flow.move_to(next_step.key)
         next_step.enter(context)
         token = self.store.save(flow)
@@ -119,8 +120,8 @@ class ScenarioRunner:
             if used is not None and not rejected:
                 self.store.release_attempt(context.flow)
 
-    def check_account(self, context: StepContext) -> None:
-        """After the last step: the flow must be bound to an account, and the account active.
+    def check_account(self, context: StepContext) -> User:
+        """After the last step: the account the flow is bound to, which must be there and active.
 
         Built-in steps refuse an inactive account themselves; this holds for every
         scenario, custom ones included.
@@ -131,10 +132,10 @@ class ScenarioRunner:
             )
         if not context.user.is_active:
             raise AccountInactive()
+        return context.user
 
-    def complete(self, context: StepContext, attempt: lockout.Attempt) -> Response:
-        """End the flow and log its user in: the flow's state is deleted before tokens are issued."""
-        user = context.user
+    def complete(self, context: StepContext, user: User, attempt: lockout.Attempt) -> Response:
+        """End the flow and log `user` in: the flow's state is deleted before tokens are issued."""
         if context.flow.stored:
             self.store.delete(context.flow)
         response = complete_login(self.request, user, self.scenario.key)
@@ -177,7 +178,7 @@ def error_code(error: APIException) -> str:
     return str(codes)
 
 
-def complete_login(request: Request, user: AbstractBaseUser, scenario_key: str) -> Response:
+def complete_login(request: Request, user: User, scenario_key: str) -> Response:
     """End a successful login: issue a fresh token pair for `user` and answer through the transport.
 
     Sends Django's `user_logged_in`, whose receiver updates `last_login`. The

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponseBase
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -99,9 +98,7 @@ class LoginStepView(APIView):
         get_transport().check_login_request(request)
         return ScenarioRunner(get_scenario(scenario), request).run(request.data)
 
-    def finalize_response(
-        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         # Answers carry flow tokens and, at the end, credentials: never cacheable, errors included.
         response = super().finalize_response(request, response, *args, **kwargs)
         add_never_cache_headers(response)

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from ..authn.conf import gatehouse_settings
+
+if TYPE_CHECKING:
+    from ..users.models import User
 
 # What sending can raise that is worth trying again: the mail server refused for now, dropped
 # the connection, or timed out (see `is_permanent_failure` for refusals that are final).
@@ -45,7 +47,7 @@ def is_permanent_failure(error: BaseException) -> bool:
     return False
 
 
-def email_address(user: AbstractBaseUser) -> str:
+def email_address(user: User) -> str:
     """The address stored on the account: the only one its emails ever go to."""
     return getattr(user, user.get_email_field_name())
 

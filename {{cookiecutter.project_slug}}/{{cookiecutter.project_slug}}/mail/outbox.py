@@ -31,7 +31,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import F
 from django.utils import timezone
@@ -42,8 +42,9 @@ from .messages import SEND_ERRORS, is_permanent_failure
 from .models import OutboxEmail
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
     from django.core.mail import EmailMessage
+
+    from ..users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -61,14 +62,14 @@ class EmailKind:
     """How to build one kind of email, and whether it still makes sense when its turn comes."""
 
     # Called with the account and the row's payload when the row is sent.
-    build: Callable[[AbstractBaseUser, dict[str, Any]], EmailMessage]
+    build: Callable[[User, dict[str, Any]], EmailMessage]
     # Whether the account (as it is when the row is sent) should get this email.
-    applies_to: Callable[[AbstractBaseUser], bool]
+    applies_to: Callable[[User], bool]
     # The GATEHOUSE setting after which an unsent row is stale and discarded, if any.
     max_age_setting: str | None = None
 
 
-def any_account(user: AbstractBaseUser) -> bool:
+def any_account(user: User) -> bool:
     """Notices go to their account whatever its state."""
     return True
 
@@ -127,9 +128,11 @@ def deliver(email_id: int) -> str | None:
     if reason is not None:
         finish(email, Status.DISCARDED, reason)
         return Status.DISCARDED
+    # reason_to_discard() has discarded every row without a user.
+    user = cast("User", email.user)
     try:
-        message = KINDS[email.kind].build(email.user, email.payload)
-        get_adapter().send_email(message, kind=email.kind, user=email.user)
+        message = KINDS[email.kind].build(user, email.payload)
+        get_adapter().send_email(message, kind=email.kind, user=user)
     except SEND_ERRORS as error:
         if is_permanent_failure(error):
             logger.error("Outbox email %s (%s) refused for good: %s", email.pk, email.kind, error)

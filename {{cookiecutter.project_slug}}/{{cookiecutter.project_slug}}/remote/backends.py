@@ -24,7 +24,7 @@ from .errors import AuthServiceUnavailable
 from .users import user_from_claims
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from ..users.models import User
 
 PASSWORD_LOGIN_PATH = "/api/auth/login/password/"  # noqa: S105 (a URL path, not a password)
 LOGOUT_PATH = "/api/auth/logout/"
@@ -36,7 +36,7 @@ class AuthServiceBackend(BaseBackend):
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         email = kwargs.get("email", username)
         if not email or not password:
             return None
@@ -45,7 +45,8 @@ class AuthServiceBackend(BaseBackend):
             return None
         access, refresh = tokens
         try:
-            user = user_from_claims(AccessToken(access).payload)
+            # simplejwt annotates the encoded token as a Token; it is the JWT's text.
+            user = user_from_claims(AccessToken(access).payload)  # type: ignore[arg-type]
         except (TokenError, TokenNotValid):
             return None
         finally:
@@ -55,7 +56,7 @@ class AuthServiceBackend(BaseBackend):
             return None
         return user
 
-    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+    def get_user(self, user_id: Any) -> User | None:
         user = get_user_model().objects.filter(pk=user_id).first()
         return user if user is not None and user.is_active and user.is_staff else None
 

@@ -110,7 +110,8 @@ class CachedJWKSClient:
             document = fetch_jwks()
         except AuthServiceUnavailable:
             return None
-        cached = {"keys": usable_public_keys(document, algorithm), "fetched_at": time.time()}
+        keys = usable_public_keys(document, algorithm)
+        cached = {"keys": keys, "fetched_at": time.time()}
         cache.set(JWKS_CACHE_KEY, cached, timeout=gatehouse_settings.JWKS_CACHE_TTL.total_seconds())
-        logger.info("Fetched the auth service's JWKS: key ids %s.", ", ".join(cached["keys"]) or "none")
+        logger.info("Fetched the auth service's JWKS: key ids %s.", ", ".join(keys) or "none")
         return cached

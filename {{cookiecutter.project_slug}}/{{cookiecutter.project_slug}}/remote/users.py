@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -22,7 +22,9 @@ from ..authn.conf import gatehouse_settings
 from ..authn.errors import TokenNotValid
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.db.models import Field
+
+    from ..users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -49,18 +51,18 @@ def map_user_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def user_from_claims(claims: Mapping[str, Any]) -> AbstractBaseUser:
+def user_from_claims(claims: Mapping[str, Any]) -> User:
     """The local copy of the claims' user, created or updated to match them.
 
     Raises TokenNotValid when the user id is not one, or when another local row
     already has the claimed email (a copy of a user the auth service has deleted).
     """
     user_model = get_user_model()
+    # USER_ID_FIELD names a column of the user model, never a relation.
+    id_field = cast("Field[Any, Any]", user_model._meta.get_field(api_settings.USER_ID_FIELD))
     try:
         # The id as the model holds it (a UUID), so that a new copy's pk matches a loaded one's.
-        user_id = user_model._meta.get_field(api_settings.USER_ID_FIELD).to_python(
-            claims.get(api_settings.USER_ID_CLAIM)
-        )
+        user_id = id_field.to_python(claims.get(api_settings.USER_ID_CLAIM))
     except (ValueError, ValidationError) as error:
         raise TokenNotValid("The token's user id is not valid.") from error
     if user_id is None:
@@ -77,7 +79,7 @@ def user_from_claims(claims: Mapping[str, Any]) -> AbstractBaseUser:
     return user
 
 
-def create_copy(user_model: type[AbstractBaseUser], user_id: Any, fields: dict[str, Any]) -> AbstractBaseUser:
+def create_copy(user_model: type[User], user_id: Any, fields: dict[str, Any]) -> User:
     """A new local copy, or the one a concurrent request has just created."""
     user = user_model(**{api_settings.USER_ID_FIELD: user_id}, **fields)
     user.set_unusable_password()

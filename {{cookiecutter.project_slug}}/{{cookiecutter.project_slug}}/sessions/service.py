@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -45,8 +45,9 @@ from ..authn.tokens import (
 from .models import RefreshFamily
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
     from django.http import HttpRequest
+
+    from ..users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,9 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
     # The token's family with its user: read by verify(), or created by for_user().
     family: RefreshFamily
 
+    # Narrower than simplejwt's, which also takes a TokenUser: a family belongs to a user row.
     @classmethod
-    def for_user(cls, user: AbstractBaseUser) -> RefreshToken:
+    def for_user(cls, user: User) -> RefreshToken:
         """A refresh token that starts a new family for `user` (one login); `issue()` signs and tracks it."""
         # simplejwt's Token.for_user, skipping BlacklistMixin's, which would store the token
         # before it has its family claim and capped expiry (and read the user again to do so).
@@ -148,7 +150,7 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
             raise TokenError("The token's session has ended")
         self.family = family
 
-    def active_user(self) -> AbstractBaseUser:
+    def active_user(self) -> User:
         """The token's user (its family's, read with it); TokenError when inactive or not the token's."""
         user = self.family.user
         if str(getattr(user, api_settings.USER_ID_FIELD)) != str(self.get(api_settings.USER_ID_CLAIM)):
@@ -158,7 +160,7 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
         return user
 
 
-def token_pair(refresh: RefreshToken, user: AbstractBaseUser, raw_refresh: str) -> TokenPair:
+def token_pair(refresh: RefreshToken, user: User, raw_refresh: str) -> TokenPair:
     """The pair made of `refresh` (signed as `raw_refresh`) and a fresh access token for `user`, its owner."""
     access = refresh.access_token
     access.payload.update(access_token_claims(user))
@@ -173,7 +175,7 @@ def token_pair(refresh: RefreshToken, user: AbstractBaseUser, raw_refresh: str) 
     )
 
 
-def issue_tokens(user: AbstractBaseUser) -> TokenPair:
+def issue_tokens(user: User) -> TokenPair:
     """A fresh pair for a user who has just authenticated: a new `jti` every time.
 
     Two INSERTs (the family and the outstanding token) and no read: `user` is the row
@@ -223,7 +225,7 @@ def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -
     return token_pair(refresh, user, raw_rotated)
 
 
-def blacklist_replaced_token(outstanding_id: int | None, jti: str, raw_token: str, user: AbstractBaseUser) -> None:
+def blacklist_replaced_token(outstanding_id: int | None, jti: str, raw_token: str, user: User) -> None:
     """Blacklist the token a rotation replaced: one INSERT, as its outstanding row's id was read with its family."""
     if outstanding_id is None:
         # Tracked before this release, or its row deleted by hand: track it now, as simplejwt's blacklist() does.
@@ -241,7 +243,7 @@ def blacklist_replaced_token(outstanding_id: int | None, jti: str, raw_token: st
     BlacklistedToken.objects.create(token_id=outstanding_id)
 
 
-def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -> AbstractBaseUser:
+def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -> User:
     """End the session of one refresh token (logout): revoke its family and blacklist the token; return its user.
 
     Raises TokenError when the token is forged, malformed, expired, not a refresh
@@ -259,7 +261,8 @@ def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None
 def load_refresh_token(raw_refresh: str, request: HttpRequest | None) -> RefreshToken:
     """The verified refresh token, with its family; on reuse of a replaced one, revoke its family, report it, and refuse."""
     try:
-        return RefreshToken(raw_refresh)
+        # simplejwt annotates the encoded token as a Token; it is the JWT's text.
+        return RefreshToken(raw_refresh)  # type: ignore[arg-type]
     except RefreshTokenReused as reuse:
         family = revoke_family(reuse.family_id, RefreshFamily.RevokedBecause.REUSE)
         if family is not None:
@@ -295,7 +298,7 @@ def revoke_family(family_id: str, reason: str, also_blacklist: str | None = None
     return family
 
 
-def revoke_all_refresh_tokens(user: AbstractBaseUser) -> int:
+def revoke_all_refresh_tokens(user: User) -> int:
     """Blacklist every unexpired refresh token of `user`; return how many were still usable.
 
     Used by `logout/all/`, and by anything that must end every session of a user
@@ -345,14 +348,14 @@ def bump_token_version(user_id: Any) -> None:
     cache.incr(key)
 
 
-def revoke_access_of_deactivated_user(sender: type, instance: AbstractBaseUser, created: bool, **kwargs: Any) -> None:
+def revoke_access_of_deactivated_user(sender: type, instance: User, created: bool, **kwargs: Any) -> None:
     """post_save receiver of the user model: a deactivated user's access tokens stop working (with the setting on)."""
     if not created and not instance.is_active:
         bump_token_version(instance.pk)
 
 
 def end_sessions_of_deactivated_user(
-    sender: type, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any
+    sender: type, request: HttpRequest, user: User, **kwargs: Any
 ) -> None:
     """`user_deactivated` receiver (the admin's deactivate action): every session of the user ends."""
     revoke_all_refresh_tokens(user)

@@ -24,7 +24,10 @@ class UserManager(BaseUserManager["User"]):
 
     use_in_migrations = True
 
-    def get_by_natural_key(self, email: str) -> User:
+    def get_by_natural_key(self, email: str | None) -> User:
+        # Django's signature takes None too, which names nobody.
+        if email is None:
+            raise self.model.DoesNotExist("A user is looked up by an email address.")
         return self.get(email=normalize_email(email))
 
     def get_by_email(self, email: str) -> User | None:

@@ -26,8 +26,7 @@ from ..conf import gatehouse_settings
 from ..serializers import LoginCompleteSerializer, RefreshTokenRequestSerializer, TokenPairSerializer
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
+    from ...users.models import User
     from ..tokens import TokenPair
 
 LOGIN_COMPLETE = "complete"
@@ -67,7 +66,7 @@ class TokenTransport(ABC):
         """The refresh token the request presents (for `token/refresh/` and `logout/`)."""
 
     @abstractmethod
-    def login_response(self, request: Request, user: AbstractBaseUser, pair: TokenPair) -> Response:
+    def login_response(self, request: Request, user: User, pair: TokenPair) -> Response:
         """The 200 answer of a completed login."""
 
     @abstractmethod

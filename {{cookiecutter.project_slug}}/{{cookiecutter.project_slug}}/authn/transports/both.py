@@ -19,8 +19,7 @@ from .cookie import CookieTransport
 from .header import HeaderTransport
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
+    from ...users.models import User
     from ..tokens import TokenPair
 
 # `Prefer: token-transport=body` asks for the tokens in the body; `token-transport=cookie`,
@@ -81,7 +80,7 @@ class HeaderOrCookieTransport(TokenTransport):
     def read_refresh_token(self, request: Request) -> str:
         return self.for_credential(request).read_refresh_token(request)
 
-    def login_response(self, request: Request, user: AbstractBaseUser, pair: TokenPair) -> Response:
+    def login_response(self, request: Request, user: User, pair: TokenPair) -> Response:
         transport = self.for_login(request)
         response = transport.login_response(request, user, pair)
         response["Preference-Applied"] = f"{TOKEN_TRANSPORT_PREFERENCE}={BODY if transport is self.header else COOKIE}"

@@ -14,8 +14,7 @@ from .cookies import AuthCookies
 from .csrf import enforce_csrf
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
+    from ...users.models import User
     from ..tokens import TokenPair
 
 
@@ -56,7 +55,7 @@ class CookieTransport(TokenTransport):
         enforce_csrf(request)
         return token
 
-    def login_response(self, request: Request, user: AbstractBaseUser, pair: TokenPair) -> Response:
+    def login_response(self, request: Request, user: User, pair: TokenPair) -> Response:
         body = {"status": LOGIN_COMPLETE, "user": user, "expires_in": pair.expires_in}
         response = token_response(CookieLoginCompleteSerializer(body, context={"request": request}).data)
         self.cookies.set_tokens(response, pair)

@@ -11,6 +11,8 @@ that is this host or one of CSRF_TRUSTED_ORIGINS.
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.http import HttpRequest
 from rest_framework.authentication import CSRFCheck
 from rest_framework.request import Request
@@ -18,9 +20,9 @@ from rest_framework.request import Request
 from ..errors import CsrfFailed
 
 
-def no_response(request: HttpRequest) -> None:
-    """The `get_response` that CsrfViewMiddleware requires and the check never calls."""
-    return None
+def never_called(request: HttpRequest) -> NoReturn:
+    """The `get_response` and view that CsrfViewMiddleware requires; the check calls neither."""
+    raise NotImplementedError("A CSRF check answers no request.")
 
 
 def enforce_csrf(request: Request | HttpRequest) -> None:
@@ -28,9 +30,9 @@ def enforce_csrf(request: Request | HttpRequest) -> None:
 
     Safe methods (GET, HEAD, OPTIONS, TRACE) always pass, as with the middleware.
     """
-    check = CSRFCheck(no_response)
+    check = CSRFCheck(never_called)
     # Reads the csrftoken cookie into request.META["CSRF_COOKIE"], which process_view compares.
     check.process_request(request)
-    reason = check.process_view(request, None, (), {})
+    reason = check.process_view(request, never_called, (), {})
     if reason:
         raise CsrfFailed(f"CSRF verification failed: {reason}")

@@ -11,8 +11,7 @@ from ..serializers import LoginCompleteSerializer, RefreshTokenRequestSerializer
 from .base import BEARER, LOGIN_COMPLETE, TokenTransport, token_response
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
-
+    from ...users.models import User
     from ..tokens import TokenPair
 
 
@@ -24,7 +23,7 @@ class HeaderTransport(TokenTransport):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data["refresh"]
 
-    def login_response(self, request: Request, user: AbstractBaseUser, pair: TokenPair) -> Response:
+    def login_response(self, request: Request, user: User, pair: TokenPair) -> Response:
         body = {
             "status": LOGIN_COMPLETE,
             "user": user,

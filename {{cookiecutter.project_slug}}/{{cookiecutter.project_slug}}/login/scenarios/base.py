@@ -12,15 +12,17 @@ import abc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework.request import Request
 
 from ...authn.conf import gatehouse_settings
 from ...authn.errors import ScenarioNotFound
 from ..flows import Flow
+
+if TYPE_CHECKING:
+    from ...users.models import User
 
 
 @dataclass
@@ -32,16 +34,17 @@ class StepContext:
     flow: Flow
 
     @cached_property
-    def user(self) -> AbstractBaseUser | None:
+    def user(self) -> User | None:
         """The account the flow is bound to, or None (not bound yet, or no account has the address).
 
         Read once per request: from the database when a step of an earlier request bound
         the flow, or as given to `bind()` by this request's step.
         """
         # One query even when there is no id (`IS NULL`): the cost never tells whether an account exists.
-        return get_user_model()._default_manager.filter(pk=self.flow.user_id).first()
+        # The plugin refuses None for a primary key lookup; Django takes it as `IS NULL`.
+        return get_user_model()._default_manager.filter(pk=self.flow.user_id).first()  # type: ignore[misc]
 
-    def bind(self, *, email: str, user: AbstractBaseUser | None) -> None:
+    def bind(self, *, email: str, user: User | None) -> None:
         """Tie the flow to `email` and its account (None when no account has it), as `Flow.bind` does.
 
         The step has just read the row: `user` keeps it, so that the rest of the request

@@ -9,7 +9,7 @@ are never shown: they quote the submitted value, which may be a password.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -105,8 +105,14 @@ def validate_input(schema: dict[str, Any], data: object) -> dict[str, Any]:
             if detail not in errors.setdefault(attr, []):
                 errors[attr].append(detail)
     if errors:
-        raise ValidationError(errors)
+        raise field_errors(errors)
     return data
+
+
+def field_errors(errors: dict[str | None, list[ErrorDetail]]) -> ValidationError:
+    """DRF's ValidationError for `errors` by field, the key None standing for the body as a whole."""
+    # DRF takes any key (None is rendered as a null `attr`); its stubs allow str keys only.
+    return ValidationError(errors)  # type: ignore[arg-type]
 
 
 def check_well_formed(data: dict[str, Any]) -> None:
@@ -122,11 +128,11 @@ def check_well_formed(data: dict[str, Any]) -> None:
         if depth > MAX_NESTING:
             raise ValidationError([TOO_DEEP])
         if isinstance(value, str) and not is_encodable(value):
-            raise ValidationError({attr: [NOT_UNICODE]})
+            raise field_errors({attr: [NOT_UNICODE]})
         if isinstance(value, dict):
             for key, item in value.items():
                 if not is_encodable(key):
-                    raise ValidationError({attr: [NOT_UNICODE]})
+                    raise field_errors({attr: [NOT_UNICODE]})
                 pending.append((attr or key, item, depth + 1))
         elif isinstance(value, list):
             pending.extend((attr, item, depth + 1) for item in value)
@@ -150,10 +156,10 @@ def describe(error: SchemaError) -> Iterator[tuple[str | None, ErrorDetail]]:
     code, message = KEYWORD_ERRORS.get(str(error.validator), FALLBACK_ERROR)
     path = [str(part) for part in error.absolute_path]
     names: list[str | None] = [None]
-    if error.validator == "required" and isinstance(error.instance, dict):
+    if error.validator == "required" and isinstance(error.instance, dict) and isinstance(error.validator_value, list):
         names = [name for name in error.validator_value if name not in error.instance]
     elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = error.schema.get("properties", {})
+        known = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
         names = [name for name in error.instance if name not in known]
     elif error.validator == "type" and error.instance is None:
         code, message = "null", "This field may not be null."
