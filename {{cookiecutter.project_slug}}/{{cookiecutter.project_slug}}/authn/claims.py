@@ -27,7 +27,7 @@ def user_copy_claims(user: User) -> dict[str, Any]:
     return {claim: getattr(user, claim) for claim in USER_COPY_CLAIMS}
 
 
-def access_token_claims(user: AbstractBaseUser) -> dict[str, Any]:
+def access_token_claims(user: User) -> dict[str, Any]:
     """The claims added to an access token for `user`; {} when none are asked for.
 
     Computed every time an access token is made (login and refresh), from the row that

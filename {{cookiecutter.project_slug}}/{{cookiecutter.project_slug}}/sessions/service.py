@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -75,13 +75,16 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
     """
 
     access_token_class = AccessToken
-    no_copy_claims = (*simplejwt_tokens.RefreshToken.no_copy_claims, FAMILY_CLAIM)
+    # simplejwt leaves no_copy_claims unannotated, so mypy takes its five claims for the type.
+    no_copy_claims = (*simplejwt_tokens.RefreshToken.no_copy_claims, FAMILY_CLAIM)  # type: ignore[assignment]
     # The token's family with its user: read by verify(), or created by for_user().
     family: RefreshFamily
+    # The id of the token's outstanding row, read by verify() with the family (None when untracked).
+    outstanding_id: int | None = None
 
     # Narrower than simplejwt's, which also takes a TokenUser: a family belongs to a user row.
     @classmethod
-    def for_user(cls, user: User) -> RefreshToken:
+    def for_user(cls, user: User) -> RefreshToken:  # type: ignore[override]
         """A refresh token that starts a new family for `user` (one login); `issue()` signs and tracks it."""
         # simplejwt's Token.for_user, skipping BlacklistMixin's, which would store the token
         # before it has its family claim and capped expiry (and read the user again to do so).
@@ -149,6 +152,7 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
         if family.revoked_at is not None or family.expires_at <= timezone.now():
             raise TokenError("The token's session has ended")
         self.family = family
+        self.outstanding_id = family.outstanding_id
 
     def active_user(self) -> User:
         """The token's user (its family's, read with it); TokenError when inactive or not the token's."""
@@ -207,7 +211,7 @@ def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -
     if not api_settings.ROTATE_REFRESH_TOKENS:
         return token_pair(refresh, user, raw_refresh)
     family = refresh.family
-    replaced_jti, replaced_outstanding_id = refresh[api_settings.JTI_CLAIM], family.outstanding_id
+    replaced_jti, replaced_outstanding_id = refresh[api_settings.JTI_CLAIM], refresh.outstanding_id
     refresh.set_jti()
     refresh.set_exp()
     refresh.set_iat()
@@ -229,7 +233,8 @@ def blacklist_replaced_token(outstanding_id: int | None, jti: str, raw_token: st
     """Blacklist the token a rotation replaced: one INSERT, as its outstanding row's id was read with its family."""
     if outstanding_id is None:
         # Tracked before this release, or its row deleted by hand: track it now, as simplejwt's blacklist() does.
-        claims = RefreshToken(raw_token, verify=False)
+        # simplejwt annotates the token argument as a Token; it is the encoded text.
+        claims = RefreshToken(raw_token, verify=False)  # type: ignore[arg-type]
         outstanding, _created = OutstandingToken.objects.get_or_create(
             jti=jti,
             defaults={
@@ -354,8 +359,6 @@ def revoke_access_of_deactivated_user(sender: type, instance: User, created: boo
         bump_token_version(instance.pk)
 
 
-def end_sessions_of_deactivated_user(
-    sender: type, request: HttpRequest, user: User, **kwargs: Any
-) -> None:
+def end_sessions_of_deactivated_user(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     """`user_deactivated` receiver (the admin's deactivate action): every session of the user ends."""
     revoke_all_refresh_tokens(user)
