@@ -11,6 +11,7 @@ config/gunicorn_worker.py.)
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -117,7 +118,7 @@ def status_error(status_code: int) -> tuple[str, str]:
         phrase = HTTPStatus(status_code).phrase
     except ValueError:
         phrase = "Error"
-    return phrase.lower().replace(" ", "_").replace("-", "_"), f"{phrase}."
+    return re.sub(r"[^a-z0-9]+", "_", phrase.lower()).strip("_"), f"{phrase}."
 
 
 class JsonErrorMiddleware:
