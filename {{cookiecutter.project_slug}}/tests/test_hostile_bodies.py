@@ -170,7 +170,7 @@ def test_a_body_over_the_upload_limit_is_a_json_413(send, endpoint, settings):
     response = send(endpoint, json.dumps({endpoint.field or "refresh": "x" * 4096}))
     assert response.status_code == 413, response.content
     assert [entry["code"] for entry in error_entries(response)] == ["request_too_large"]
-{%- if cookiecutter.token_transport != "header" %}
+{%- if cookiecutter.token_transport != "header" and cookiecutter.auth_role != "client_service" %}
 
 
 @pytest.mark.parametrize("path", ["token/refresh/", "logout/"])
@@ -182,4 +182,16 @@ def test_with_the_cookie_transport_a_refresh_body_takes_no_field(api_client, set
     response = api_client.post(API + path, {"refresh": "a token in the body"}, format="json")
     assert response.status_code == 400, response.content
     assert [(entry["code"], entry["attr"]) for entry in error_entries(response)] == [("unexpected_field", "refresh")]
+{%- endif %}
+{%- if cookiecutter.auth_role == "client_service" %}
+
+
+@pytest.mark.parametrize("path", ["login/password/", "token/refresh/", "logout/"])
+def test_a_body_over_the_upload_limit_is_refused_before_it_is_proxied(api_client, auth_service, settings, path):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = api_client.post(API + path, json.dumps({"email": "x" * 4096}), content_type="application/json")
+    assert response.status_code == 413, response.content
+    assert [entry["code"] for entry in error_entries(response)] == ["request_too_large"]
+    proxied = [call for call in auth_service.calls if "jwks" not in call.request.url]
+    assert not proxied, "a body over the limit never reaches the auth service"
 {%- endif %}
