@@ -65,8 +65,17 @@ class JsonErrorSocket:
         return getattr(self.client, name)
 
 
-class JsonErrorWorker(SyncWorker):
-    """gunicorn's sync worker, whose own error answers are JSON."""
+class JsonErrorAnswers:
+    """Make a gunicorn worker class answer its own errors in JSON: list it first among the bases.
+
+    `--threads` has no effect on JsonErrorWorker (gunicorn swaps only its own sync worker
+    for the threaded one); a threaded deployment names
+    `class JsonErrorThreadWorker(JsonErrorAnswers, gunicorn.workers.gthread.ThreadWorker)`.
+    """
 
     def handle_error(self, req: Any, client: socket.socket, addr: Any, exc: BaseException) -> None:
-        super().handle_error(req, JsonErrorSocket(client), addr, exc)
+        super().handle_error(req, JsonErrorSocket(client), addr, exc)  # type: ignore[misc]
+
+
+class JsonErrorWorker(JsonErrorAnswers, SyncWorker):
+    """gunicorn's sync worker, whose own error answers are JSON."""
