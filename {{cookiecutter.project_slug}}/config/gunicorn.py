@@ -103,6 +103,8 @@ def logging_config(access_log: bool) -> dict[str, Any]:
 
 
 bind = [os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")]
+# gunicorn's sync worker, whose own error answers (a header over the limits below) are JSON.
+worker_class = "config.gunicorn_worker.JsonErrorWorker"
 workers = int(os.environ.get("WEB_CONCURRENCY", default_workers()))
 # A request that takes longer is a bug or an attack: the worker is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -113,6 +115,13 @@ max_requests = 1000
 max_requests_jitter = 100
 # Workers' heartbeat files on a memory file system: a slow disk cannot stall them (gunicorn's FAQ).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (not a temporary file)
+# What one request's head may hold. A Cookie header carries the access and refresh cookies
+# (each a JWT of up to the 4 KB a browser keeps per cookie) and the CSRF cookie at once, on
+# the token paths: more than gunicorn's 8 KB default. The request line gets gunicorn's
+# ceiling (8190 bytes), and a hundred header fields are plenty for browsers and proxies.
+limit_request_line = 8190
+limit_request_field_size = 16384
+limit_request_fields = 100
 # Only these addresses may set X-Forwarded-Proto and friends: the TLS-terminating proxy.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # The runtime control socket (gunicornc) is not needed where an orchestrator restarts processes.

@@ -10,8 +10,15 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import pytest
+from gunicorn import util as gunicorn_util
+from gunicorn.workers.sync import SyncWorker
+
+from config.gunicorn_worker import JsonErrorSocket
 
 from .test_settings import PROJECT_DIR
 
@@ -95,8 +102,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def gunicorn_server():
+@contextmanager
+def serving() -> Iterator[tuple[str, subprocess.Popen]]:
     """A real gunicorn, started with config/gunicorn.py and one worker; yields (base URL, process)."""
     port = free_port()
     inherited = {name: value for name, value in os.environ.items() if name in {"PATH", "HOME", "LANG"}}
@@ -133,6 +140,20 @@ def gunicorn_server():
         process.communicate(timeout=30)
 
 
+@pytest.fixture
+def gunicorn_server() -> Iterator[tuple[str, subprocess.Popen]]:
+    """A gunicorn of this test's own, which the test may stop to read its output."""
+    with serving() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def shared_gunicorn() -> Iterator[str]:
+    """A gunicorn that the tests of this module share; yields its base URL."""
+    with serving() as (base_url, _):
+        yield base_url
+
+
 def test_gunicorn_writes_one_json_access_line_per_request(gunicorn_server):
     base_url, process = gunicorn_server
     with pytest.raises(urllib.error.HTTPError) as raised:
@@ -148,3 +169,91 @@ def test_gunicorn_writes_one_json_access_line_per_request(gunicorn_server):
     assert "secret" not in stdout, "the query string must stay out of the access log"
     for line in stderr.splitlines():
         assert json.loads(line)["logger"] in {"gunicorn.error", "django.request"}, line
+
+
+# What a browser sends on the token paths: both token cookies at the 4 KB a browser keeps per cookie, and the CSRF cookie.
+BIGGEST_COOKIE_HEADER = "Cookie: " + "; ".join(
+    [
+        "__Host-access_token=" + "a" * (4096 - len("__Host-access_token=")),
+        "__Secure-refresh_token=" + "r" * (4096 - len("__Secure-refresh_token=")),
+        "csrftoken=" + "c" * 32,
+    ]
+)
+
+
+def test_the_header_limits_fit_both_token_cookies_and_the_csrf_cookie(monkeypatch):
+    config = load_config(monkeypatch)
+    assert len(BIGGEST_COOKIE_HEADER) + len("\r\n") <= config["limit_request_field_size"]
+    assert config["limit_request_line"] == 8190, "gunicorn's ceiling for the request line"
+    assert config["limit_request_fields"] >= 100
+
+
+def test_the_worker_is_gunicorn_s_sync_worker(monkeypatch):
+    assert issubclass(gunicorn_util.load_class(load_config(monkeypatch)["worker_class"]), SyncWorker)
+
+
+class RecordingSocket:
+    """A client socket that keeps what is sent to it."""
+
+    def __init__(self) -> None:
+        self.sent = b""
+
+    def gettimeout(self) -> float:
+        return 0.0
+
+    def sendall(self, data: bytes) -> None:
+        self.sent += data
+
+
+def test_gunicorn_s_own_error_page_goes_out_as_json():
+    client = RecordingSocket()
+    gunicorn_util.write_error(JsonErrorSocket(client), 431, "Request Header Fields Too Large", "limit request headers")
+    head, _, body = client.sent.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0] == b"HTTP/1.1 431 Request Header Fields Too Large"
+    assert b"Content-Type: application/json" in head.split(b"\r\n")
+    assert json.loads(body) == {
+        "type": "client_error",
+        "errors": [
+            {"code": "request_headers_too_large", "detail": "The request headers are too large.", "attr": None}
+        ],
+    }
+
+
+def send_raw(base_url: str, head: str) -> tuple[int, dict[str, str], bytes]:
+    """Send a request head as it is written and read the whole answer: (status, headers, body)."""
+    address = urlsplit(base_url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+        connection.sendall(head.encode("latin-1"))
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    answer_head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = answer_head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in header_lines)
+    return int(status_line.split(" ")[1]), {name.lower(): value for name, value in headers.items()}, body
+
+
+@pytest.mark.parametrize(
+    ("head", "status", "code"),
+    [
+        (
+            "GET /health/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "p" * 20_000 + "\r\n\r\n",
+            431,
+            "request_headers_too_large",
+        ),
+        ("GET /" + "p" * 9000 + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414, "request_line_too_large"),
+        ("NOT A REQUEST LINE\r\n\r\n", 400, "bad_request"),
+    ],
+    ids=["header too large", "request line too long", "malformed request line"],
+)
+def test_what_gunicorn_refuses_itself_is_answered_in_json(shared_gunicorn, head, status, code):
+    answer_status, headers, body = send_raw(shared_gunicorn, head)
+    assert (answer_status, headers["content-type"]) == (status, "application/json"), body
+    assert json.loads(body)["errors"][0]["code"] == code
+
+
+def test_both_token_cookies_and_the_csrf_cookie_reach_django(shared_gunicorn):
+    head = f"GET /no-such-page/ HTTP/1.1\r\nHost: 127.0.0.1\r\n{BIGGEST_COOKIE_HEADER}\r\nConnection: close\r\n\r\n"
+    status, headers, body = send_raw(shared_gunicorn, head)
+    assert status == 404, body
+    assert "x-request-id" in headers, "the answer is Django's, not gunicorn's"

@@ -155,6 +155,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "{{ cookiecutter.project_slug }}.api.https_only.HttpsOnlyApiMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Every error answer from here in is JSON, whichever layer wrote it (WhiteNoise's 405 included).
+    "{{ cookiecutter.project_slug }}.api.errors.JsonErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -106,10 +106,11 @@ def test_missing_fields_are_each_reported(login):
     assert response.json()["type"] == "validation_error"
 
 
-def test_unknown_fields_are_refused(login, user):
+def test_unknown_fields_are_refused_with_one_error_that_names_them(login, user):
     response = login.step("password", {**FIRST_STEPS["password"], "is_staff": True, "method": "email"})
-    assert_error(response, 400, "unexpected_field", attr="is_staff")
-    assert_error(response, 400, "unexpected_field", attr="method")
+    assert_error(response, 400, "unexpected_field", attr=None)
+    assert len(response.json()["errors"]) == 1, "unknown fields are one error, whatever their number"
+    assert '"is_staff", "method"' in response.json()["errors"][0]["detail"]
 
 
 @pytest.mark.parametrize("email", [None, 1, True, [], {}, ["alice@example.com"]])

@@ -1,8 +1,8 @@
 """The request bodies of the account endpoints (views/accounts.py).
 
-Only the fields declared here are read: anything else in a body (`is_active`,
-`is_staff`, `password` hashes, ids...) is ignored, so no request can set what the
-endpoint does not offer. Text fields take JSON strings only: a number or a list where
+Only the fields declared here are taken: a body with anything else (`is_active`,
+`is_staff`, `password` hashes, ids...) is refused with one `unexpected_field` error
+(api/request_bodies.py), so no request can set what the endpoint does not offer. Text fields take JSON strings only: a number or a list where
 text is expected is refused (`invalid`), never turned into text.
 """
 
@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..api.request_bodies import StrictSerializer
 from ..authn.conf import gatehouse_settings
 from ..login.scenarios.schemas import EMAIL_MAX_LENGTH
 
@@ -110,7 +111,7 @@ class LinkPartField(serializers.Field):
 {%- if cookiecutter.use_registration == "y" %}
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(StrictSerializer):
     """The body of `register/`."""
 
     email = EmailAddressField()
@@ -120,13 +121,13 @@ class RegisterSerializer(serializers.Serializer):
 {%- endif %}
 
 
-class EmailRequestSerializer(serializers.Serializer):
+class EmailRequestSerializer(StrictSerializer):
     """The body of `register/resend/` and `password/reset/`."""
 
     email = EmailAddressField()
 
 
-class LinkSerializer(serializers.Serializer):
+class LinkSerializer(StrictSerializer):
     """The body of `register/activate/`: the `uid` and `token` of the emailed link."""
 
     uid = LinkPartField()
@@ -139,14 +140,14 @@ class PasswordResetConfirmSerializer(LinkSerializer):
     password = PasswordField()
 
 
-class PasswordValidateSerializer(serializers.Serializer):
+class PasswordValidateSerializer(StrictSerializer):
     """The body of `password/validate/`: a password, and the email it is for (for the similarity rule)."""
 
     password = PasswordField()
     email = EmailAddressField(required=False)
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(StrictSerializer):
     """The body of `password/change/`."""
 
     old_password = PasswordField()

@@ -1,17 +1,25 @@
 """One error shape for every response, inside DRF views and outside them.
 
 Every error is `{"type": ..., "errors": [{"code", "detail", "attr"}]}`, the shape that
-drf-standardized-errors produces, so clients parse one format whatever failed.
+drf-standardized-errors produces, so clients parse one format whatever failed: DRF's
+exceptions through ApiExceptionHandler, Django's through the handlers of config/urls.py,
+and whatever else answers an error in another format through JsonErrorMiddleware.
+(gunicorn's own answers, to a request it cannot parse, are made JSON by
+config/gunicorn_worker.py.)
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
+from http import HTTPStatus
 
 import redis.exceptions
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions, status
 
@@ -19,6 +27,23 @@ logger = logging.getLogger(__name__)
 
 CLIENT_ERROR = "client_error"
 SERVER_ERROR = "server_error"
+# The code and detail of an error answer that some layer wrote in another format, by status
+# (the codes DRF gives the same statuses). Other statuses get a code from their reason phrase.
+STATUS_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "The request is malformed."),
+    401: ("not_authenticated", "Authentication credentials were not provided."),
+    403: ("permission_denied", "You do not have permission to perform this action."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "This method is not allowed here."),
+    406: ("not_acceptable", "No answer matches the Accept header of the request."),
+    413: ("request_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "The request body has an unsupported media type."),
+    429: ("throttled", "Too many requests."),
+    500: ("error", "Server Error (500)"),
+    503: ("temporarily_unavailable", "The service is temporarily unavailable; try again shortly."),
+}
+# Headers that describe the body, which the JSON replacement of an answer does not keep.
+BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "content-disposition"})
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -77,3 +102,45 @@ def server_error(request: HttpRequest) -> JsonResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
     return error_response(403, "csrf_failed", f"CSRF verification failed: {reason}".rstrip(": "))
+
+
+def is_json(response: HttpResponseBase) -> bool:
+    """Whether `response` declares a JSON body (`application/json`, or any `+json` type)."""
+    media_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def status_error(status_code: int) -> tuple[str, str]:
+    """The code and detail of a generic error answer with this status."""
+    if status_code in STATUS_ERRORS:
+        return STATUS_ERRORS[status_code]
+    try:
+        phrase = HTTPStatus(status_code).phrase
+    except ValueError:
+        phrase = "Error"
+    return re.sub(r"[^a-z0-9]+", "_", phrase.lower()).strip("_"), f"{phrase}."
+
+
+class JsonErrorMiddleware:
+    """Give every error answer the API's JSON shape, whichever layer wrote it in another format.
+
+    Most errors already are JSON (DRF's exception handler, the error handlers). This catches
+    the rest: the empty 405 of Django's generic views and of WhiteNoise, the YAML or HTML in
+    which the schema and docs views render their own 401 and 403, an error page of a
+    third-party app. The status and the other headers (Allow, Retry-After, cookies) stay;
+    only the body is replaced. With DEBUG on, Django's debugging pages are left as they are.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.status_code < 400 or is_json(response) or settings.DEBUG:
+            return response
+        replacement = error_response(response.status_code, *status_error(response.status_code))
+        for header, value in response.items():
+            if header.lower() not in BODY_HEADERS:
+                replacement[header] = value
+        replacement.cookies = response.cookies
+        return replacement

@@ -11,18 +11,20 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from ..api.request_bodies import StrictSerializer
 from .conf import gatehouse_settings
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import Group
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(StrictSerializer, serializers.ModelSerializer):
     """The user as clients see it, in a completed login and in `me/`.
 
     Only `first_name` and `last_name` can be changed through it: the email is the
     login and changes through its own confirmed flow, and permissions never change
-    through the API. Swap it with GATEHOUSE["USER_SERIALIZER"].
+    through the API. A body with any other field is refused (`unexpected_field`).
+    Swap it with GATEHOUSE["USER_SERIALIZER"]; keep StrictSerializer as the first base.
     """
 
     groups: serializers.SlugRelatedField[Group] = serializers.SlugRelatedField(
@@ -35,13 +37,13 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ("id", "email", "groups")
 
 
-class RefreshTokenRequestSerializer(serializers.Serializer):
+class RefreshTokenRequestSerializer(StrictSerializer):
     """The body of `token/refresh/` and `logout/` with the header transport."""
 
     refresh = serializers.CharField(write_only=True, trim_whitespace=False)
 
 
-class TokenVerifyRequestSerializer(serializers.Serializer):
+class TokenVerifyRequestSerializer(StrictSerializer):
     """The body of `token/verify/`."""
 
     token = serializers.CharField(write_only=True, trim_whitespace=False)
@@ -69,7 +71,7 @@ class LoginCompleteSerializer(serializers.Serializer):
         return {"status": fields.pop("status"), "user": gatehouse_settings.USER_SERIALIZER(read_only=True), **fields}
 
 
-class OptionalRefreshTokenRequestSerializer(serializers.Serializer):
+class OptionalRefreshTokenRequestSerializer(StrictSerializer):
     """The body of `token/refresh/` and `logout/` when tokens may travel either way: `refresh`, or none for the cookie."""
 
     refresh = serializers.CharField(

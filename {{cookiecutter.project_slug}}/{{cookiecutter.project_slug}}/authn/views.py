@@ -28,7 +28,7 @@ class MeView(generics.RetrieveUpdateAPIView):
     """Read the authenticated user (`GET`) and change their name (`PATCH`).
 
     The fields come from GATEHOUSE["USER_SERIALIZER"]; with the default one only
-    `first_name` and `last_name` can change, and any other field sent is ignored.
+    `first_name` and `last_name` can change; a body with any other field is refused.
     """
 
     permission_classes = [IsAuthenticated]

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as simplejwt_views
 from rest_framework_simplejwt.exceptions import TokenError
 
+from ..api.request_bodies import check_body
 from ..authn.authentication import authenticated_user
 from ..authn.conf import gatehouse_settings
 from ..authn.errors import TokenNotValid
@@ -108,6 +109,8 @@ class LogoutAllView(APIView):
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Every session ended.")})
     def post(self, request: Request) -> Response:
+        # No body, or an empty object: a field sent here is refused, not ignored.
+        check_body(request.data, fields=())
         user = authenticated_user(request)
         revoke_all_refresh_tokens(user)
         logged_out_everywhere.send(sender=type(self), request=request, user=user)

@@ -8,6 +8,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ...api.request_bodies import check_body
 from ..serializers import CookieLoginCompleteSerializer, TokenLifetimeSerializer
 from .base import LOGIN_COMPLETE, TokenTransport, token_response
 from .cookies import AuthCookies
@@ -47,8 +48,9 @@ class CookieTransport(TokenTransport):
 
     def read_refresh_token(self, request: Request) -> str:
         # The body, though unused, must parse: a form or text/plain body, which a cross-site
-        # page can send without a CORS preflight, is refused (415) before anything else.
-        request.data  # noqa: B018 (parses the body)
+        # page can send without a CORS preflight, is refused (415) before anything else; and
+        # it takes no field (a `refresh` in it is refused, never quietly preferred to the cookie).
+        check_body(request.data, fields=())
         token = self.cookies.read_refresh(request)
         if token is None:
             raise exceptions.NotAuthenticated("No refresh token cookie was sent: log in again.")

@@ -3,18 +3,23 @@
 A step publishes its schema through `GET options/` and the server validates every
 body against that same schema with jsonschema. Problems are reported one per field,
 with DRF's vocabulary of codes (`required`, `invalid`, `max_length`, ...) so that clients
-read the same codes here as on serializer-backed endpoints. jsonschema's own messages
-are never shown: they quote the submitted value, which may be a password.
+read the same codes here as on serializer-backed endpoints. Fields that a step does not
+take are one `unexpected_field` error, found before any other check (api/request_bodies.py).
+jsonschema's own messages are never shown: they quote the submitted value, which may be
+a password.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema import ValidationError as SchemaError
 from rest_framework.exceptions import ErrorDetail, ValidationError
+
+from ...api.request_bodies import NOT_AN_OBJECT, check_body, unexpected_fields_entry
 
 # Step inputs are flat objects; a deeper body is refused before jsonschema walks it.
 MAX_NESTING = 16
@@ -26,7 +31,6 @@ EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$"
 # (code, message) for each JSON Schema keyword a step's schema uses.
 KEYWORD_ERRORS: dict[str, tuple[str, str]] = {
     "required": ("required", "This field is required."),
-    "additionalProperties": ("unexpected_field", "This field is not part of this step."),
     "type": ("invalid", "This value has the wrong type."),
     "minLength": ("min_length", "Ensure this field has at least {limit} characters."),
     "maxLength": ("max_length", "Ensure this field has no more than {limit} characters."),
@@ -36,7 +40,6 @@ KEYWORD_ERRORS: dict[str, tuple[str, str]] = {
     "const": ("invalid_choice", "This value is not one of the allowed choices."),
 }
 FALLBACK_ERROR = ("invalid", "This value is not valid.")
-NOT_AN_OBJECT = ErrorDetail("The body must be a JSON object.", code="invalid")
 TOO_DEEP = ErrorDetail("The body is nested too deeply.", code="invalid")
 NOT_UNICODE = ErrorDetail("This value is not valid Unicode text.", code="invalid")
 
@@ -97,6 +100,9 @@ def validate_input(schema: dict[str, Any], data: object) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError([NOT_AN_OBJECT])
     check_well_formed(data)
+    if schema.get("additionalProperties") is False and "patternProperties" not in schema:
+        # One look-up per name, before jsonschema runs: a body of many unknown keys is one error, fast.
+        check_body(data, schema.get("properties", {}))
     errors: dict[str | None, list[ErrorDetail]] = {}
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     for error in validator.iter_errors(data):
@@ -150,8 +156,8 @@ def is_encodable(text: str) -> bool:
 def describe(error: SchemaError) -> Iterator[tuple[str | None, ErrorDetail]]:
     """The `(attr, detail)` pairs of one jsonschema error.
 
-    `required` and `additionalProperties` report one entry per field they are about;
-    other keywords report the field at the error's path.
+    `required` reports one entry per missing field, `additionalProperties` one entry for
+    all the unexpected ones; other keywords report the field at the error's path.
     """
     code, message = KEYWORD_ERRORS.get(str(error.validator), FALLBACK_ERROR)
     path = [str(part) for part in error.absolute_path]
@@ -159,10 +165,18 @@ def describe(error: SchemaError) -> Iterator[tuple[str | None, ErrorDetail]]:
     if error.validator == "required" and isinstance(error.instance, dict) and isinstance(error.validator_value, list):
         names = [name for name in error.validator_value if name not in error.instance]
     elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
-        names = [name for name in error.instance if name not in known]
+        schema = error.schema if isinstance(error.schema, Mapping) else {}
+        yield unexpected_fields_entry(additional_properties(schema, error.instance), ".".join(path) or None)
+        return
     elif error.validator == "type" and error.instance is None:
         code, message = "null", "This field may not be null."
     for name in names:
         attr = ".".join(path if name is None else [*path, name]) or None
         yield attr, ErrorDetail(message.format(limit=error.validator_value), code=code)
+
+
+def additional_properties(schema: Mapping[str, Any], instance: dict[str, Any]) -> list[str]:
+    """The names of `instance` that neither `properties` nor `patternProperties` of `schema` cover."""
+    known = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    return [name for name in instance if name not in known and not any(re.search(p, name) for p in patterns)]
