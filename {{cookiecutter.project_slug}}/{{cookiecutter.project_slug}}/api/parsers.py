@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, get_encoding
+from rest_framework.parsers import JSONParser, get_encoding  # type: ignore[attr-defined]  # not in the 3.18.1 stubs
 from rest_framework.utils import json
 
 
@@ -42,7 +42,12 @@ class StrictJSONParser(JSONParser):
         try:
             decoded_stream = codecs.getreader(encoding)(stream)
             parse_constant = json.strict_constant if self.strict else None
-            return json.load(decoded_stream, parse_constant=parse_constant, object_pairs_hook=unique_names)
+            # A StreamReader reads text, as json.load needs; typeshed types it as a binary stream.
+            return json.load(
+                decoded_stream,  # type: ignore[arg-type]
+                parse_constant=parse_constant,
+                object_pairs_hook=unique_names,
+            )
         except RecursionError:
             raise ParseError("JSON parse error - the document is nested too deeply.") from None
         except ValueError as error:

@@ -34,7 +34,7 @@ def check_body(data: object, fields: Collection[str]) -> Mapping[str, Any]:
     """
     if not isinstance(data, Mapping):
         # Keyed by None (rendered `"attr": null`): a serializer's errors must be a dict.
-        raise ValidationError({None: [NOT_AN_OBJECT]})
+        raise field_errors({None: [NOT_AN_OBJECT]})
     unexpected = [name for name in data if name not in fields]
     if unexpected:
         raise unexpected_fields_error(unexpected)
@@ -44,7 +44,13 @@ def check_body(data: object, fields: Collection[str]) -> Mapping[str, Any]:
 def unexpected_fields_error(names: list[str], path: str | None = None) -> ValidationError:
     """The one error for all the `names` that an object at `path` (None: the body) should not hold."""
     attr, detail = unexpected_fields_entry(names, path)
-    return ValidationError({attr: [detail]})
+    return field_errors({attr: [detail]})
+
+
+def field_errors(errors: dict[str | None, list[ErrorDetail]]) -> ValidationError:
+    """DRF's ValidationError for `errors` by field, the key None standing for the body as a whole."""
+    # DRF takes any key (None is rendered as a null `attr`); its stubs allow str keys only.
+    return ValidationError(errors)  # type: ignore[arg-type]
 
 
 def unexpected_fields_entry(names: list[str], path: str | None = None) -> tuple[str | None, ErrorDetail]:

@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from jsonschema import ValidationError as SchemaError
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
-from ...api.request_bodies import NOT_AN_OBJECT, check_body, unexpected_fields_entry
+from ...api.request_bodies import NOT_AN_OBJECT, check_body, field_errors, unexpected_fields_entry
 
 # Step inputs are flat objects; a deeper body is refused before jsonschema walks it.
 MAX_NESTING = 16
@@ -113,12 +113,6 @@ def validate_input(schema: dict[str, Any], data: object) -> dict[str, Any]:
     if errors:
         raise field_errors(errors)
     return data
-
-
-def field_errors(errors: dict[str | None, list[ErrorDetail]]) -> ValidationError:
-    """DRF's ValidationError for `errors` by field, the key None standing for the body as a whole."""
-    # DRF takes any key (None is rendered as a null `attr`); its stubs allow str keys only.
-    return ValidationError(errors)  # type: ignore[arg-type]
 
 
 def check_well_formed(data: dict[str, Any]) -> None:
