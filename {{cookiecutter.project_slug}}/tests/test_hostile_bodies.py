@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from {{ cookiecutter.project_slug }}.login.scenarios import enabled_scenarios
 {%- endif %}
 
-from .tokens import bearer
+from .tokens import authenticated
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ class Endpoint:
     method: str
     path: str
     field: str | None
-    authenticated: bool = False
+    requires_login: bool = False
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.path}"
@@ -45,17 +45,17 @@ class Endpoint:
 
 ENDPOINTS = [
     Endpoint("post", "token/verify/", "token"),
-    Endpoint("patch", "me/", "first_name", authenticated=True),
+    Endpoint("patch", "me/", "first_name", requires_login=True),
     {%- if cookiecutter.auth_role != "client_service" %}
     # `{scenario}`: the first scenario this project offers; every built-in first step takes `email`.
     Endpoint("post", "login/{scenario}/", "email"),
     Endpoint("post", "token/refresh/", "refresh"),
     Endpoint("post", "logout/", "refresh"),
-    Endpoint("post", "logout/all/", None, authenticated=True),
+    Endpoint("post", "logout/all/", None, requires_login=True),
     Endpoint("post", "password/reset/", "email"),
     Endpoint("post", "password/reset/confirm/", "uid"),
     Endpoint("post", "password/validate/", "password"),
-    Endpoint("post", "password/change/", "old_password", authenticated=True),
+    Endpoint("post", "password/change/", "old_password", requires_login=True),
     {%- endif %}
     {%- if cookiecutter.use_registration == "y" and cookiecutter.auth_role != "client_service" %}
     Endpoint("post", "register/", "email"),
@@ -79,7 +79,7 @@ def send(api_client: APIClient, make_access_token, user):
     """Send raw `content` as JSON to an endpoint, with a valid access token where it needs one."""
 
     def send_content(endpoint: Endpoint, content: str | bytes) -> Any:
-        credentials = bearer(make_access_token(user)) if endpoint.authenticated else {}
+        credentials = authenticated(make_access_token(user)) if endpoint.requires_login else {}
         return api_client.generic(
             endpoint.method.upper(), url(endpoint), content, content_type="application/json", **credentials
         )
