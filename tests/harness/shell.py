@@ -33,7 +33,9 @@ class BlockRun:
     stderr: str
 
     def describe(self, text: str) -> str:
-        return f"$ {text.strip()}\n(exit status {self.status})\nstdout:\n{tail(self.stdout)}\nstderr:\n{tail(self.stderr)}"
+        return (
+            f"$ {text.strip()}\n(exit status {self.status})\nstdout:\n{tail(self.stdout)}\nstderr:\n{tail(self.stderr)}"
+        )
 
 
 class BashSession:
