@@ -1,4 +1,4 @@
-"""The request bodies of the account endpoints (views/accounts.py).
+"""The request bodies of the account endpoints (views.py, registration_views.py).
 
 Only the fields declared here are read: anything else in a body (`is_active`,
 `is_staff`, `password` hashes, ids...) is ignored, so no request can set what the
