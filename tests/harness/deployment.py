@@ -14,7 +14,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,16 +97,19 @@ def local_deployment(
     name: str,
     *,
     redis_urls: Sequence[str],
+    answers: Mapping[str, str] | None = None,
     **environment: str,
 ) -> Iterator[Deployment]:
-    """The default answers rendered and migrated, run with local settings (DEBUG off) on SQLite and
-    Redis, emailing an SMTP sink; `environment` adds REDIS_URL and the like.
+    """`answers` (the defaults for the rest) rendered and migrated, run with local settings (DEBUG off) on
+    SQLite, emailing an SMTP sink; `environment` adds REDIS_URL and the like.
 
     The Redis databases of `redis_urls` are emptied first: tasks, flows and lockout counters that
-    an earlier run left there would otherwise count in this one.
+    an earlier run left there would otherwise count in this one. Without any, the deployment needs no
+    Redis (the cache is the database cache of the embedded default, unless `environment` says otherwise).
     """
-    REDIS.require()
-    path = render({}, tmp_path_factory.mktemp(name), cookiecutter_config)
+    if redis_urls:
+        REDIS.require()
+    path = render(dict(answers or {}), tmp_path_factory.mktemp(name), cookiecutter_config)
     bin_dir = virtualenv_for(path)
     logs = tmp_path_factory.mktemp(f"{name}-logs")
     with SmtpSink() as sink:
@@ -121,9 +124,10 @@ def local_deployment(
             **environment,
         )
         deployment = Deployment(path, bin_dir, full_environment, sink, logs)
-        flush = "; ".join(f"redis.Redis.from_url({url!r}).flushdb()" for url in redis_urls)
-        result = run([bin_dir / "python", "-c", f"import redis; {flush}"], cwd=path, environment=full_environment)
-        assert result.returncode == 0, describe(result)
+        if redis_urls:
+            flush = "; ".join(f"redis.Redis.from_url({url!r}).flushdb()" for url in redis_urls)
+            result = run([bin_dir / "python", "-c", f"import redis; {flush}"], cwd=path, environment=full_environment)
+            assert result.returncode == 0, describe(result)
         deployment.manage("migrate", "--noinput")
         yield deployment
 

@@ -1,7 +1,7 @@
 """Brute-force lockouts: one budget of wrong answers per account and one per client address.
 
 Thresholds are lowered through GATEHOUSE so the tests stay short; the clock of
-attempts.py is moved instead of sleeping. A lock answers 429 `locked_out` with
+lockout.py is moved instead of sleeping. A lock answers 429 `locked_out` with
 `Retry-After`, before the answer is checked, the same for known and unknown accounts.
 """
 

@@ -1,4 +1,4 @@
-"""The request bodies of the account endpoints (views/accounts.py).
+"""The request bodies of the account endpoints (views.py, registration_views.py).
 
 Only the fields declared here are taken: a body with anything else (`is_active`,
 `is_staff`, `password` hashes, ids...) is refused with one `unexpected_field` error

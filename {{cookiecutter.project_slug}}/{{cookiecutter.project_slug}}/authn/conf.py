@@ -103,7 +103,7 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_MAX_ATTEMPTS": 10,
     "OUTBOX_SEND_TIMEOUT": timedelta(minutes=10),
     "OUTBOX_RETENTION": timedelta(days=7),
-    # Brute force (login/lockout.py, docs/security-model.md): wrong answers, of any factor,
+    # Brute force (login/lockout.py, docs/login.md): wrong answers, of any factor,
     # that lock an account (the submitted identifier, whether or not it has an account) and
     # a client address within LOCKOUT_WINDOW, and how long a lock lasts. A completed login
     # resets the account's count; nothing resets the client's. These and the email caps below

@@ -79,7 +79,7 @@ class ScenarioNotFound(AuthnError):
 
 class FactorRejected(AuthnError):
     """A wrong answer to a step (a password, a code): counted against the flow and reported
-    to `attempts.py`. Custom steps subclass it for their own wrong answers."""
+    to `login/lockout.py`. Custom steps subclass it for their own wrong answers."""
 
     status_code = status.HTTP_401_UNAUTHORIZED
 
@@ -142,7 +142,7 @@ class TooManyAttempts(AuthnError):
 class LockedOut(AuthnError):
     """The account or the client is locked out after too many wrong answers, or has had its share of emails.
 
-    Raised by attempts.py before an answer is checked. `wait` is the number of seconds
+    Raised by login/lockout.py before an answer is checked. `wait` is the number of seconds
     until the lock expires; the API's exception handler sends it as `Retry-After`. The
     answer is the same whether or not an account has the identifier.
     """
@@ -156,7 +156,7 @@ class LockedOut(AuthnError):
         self.wait = wait
 
 
-# Accounts (views/accounts.py, registration.py, passwords.py).
+# Accounts (accounts/views.py, registration.py, passwords.py).
 
 
 class RegistrationClosed(AuthnError):

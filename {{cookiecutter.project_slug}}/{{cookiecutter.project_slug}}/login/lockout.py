@@ -36,7 +36,7 @@ Counters live in the default cache and are counted with `add` then `incr`, which
 atomic on Redis (INCRBY) and on the local-memory cache, so parallel requests cannot
 slip past a threshold by more than the requests already past `check_allowed()`.
 Django's DatabaseCache implements `incr` as a read then a write: under concurrency it
-can lose counts. Production uses Redis (docs/security-model.md). A cache that is down
+can lose counts. Production uses Redis (docs/login.md). A cache that is down
 raises, and the API answers 503: limits never fail open.
 
 Accounts are named by a keyed hash of the identifier in counters, logs and the audit

@@ -343,7 +343,7 @@ def bump_token_version(user_id: Any) -> None:
     """Refuse every access token issued to the user so far, when INSTANT_ACCESS_REVOCATION is on.
 
     The version never expires from the cache: keep that cache from evicting keys
-    (docs/security-model.md); a lost version only re-admits tokens of at most one
+    (docs/sessions.md); a lost version only re-admits tokens of at most one
     access-token lifetime.
     """
     if not gatehouse_settings.INSTANT_ACCESS_REVOCATION:

@@ -58,7 +58,7 @@ class Step(abc.ABC):
     """One step of a scenario: the input it asks for and how it checks that input.
 
     A handler raises an `AuthnError` to refuse: a `FactorRejected` subclass for a
-    wrong answer (counted against the flow and reported to `attempts.py`), another one
+    wrong answer (counted against the flow and reported to `login/lockout.py`), another one
     for anything else. When it accepts, it has bound the flow to its identity (the
     first step that names one) and stored in `context.flow.data` what later steps need.
     """
