@@ -297,3 +297,35 @@ def test_a_render_keeps_only_the_modules_and_tests_of_its_token_transport(
     settings = (project / "config" / "settings" / "base.py").read_text()
     named = [module for module in removed if f"transports.{module}." in settings]
     assert not named, f"the settings name the removed transport modules {named}"
+
+
+# What only a service that holds passwords and issues tokens has: no client_service file may name any of it.
+ISSUING_NAMES = (
+    "token_blacklist",  # simplejwt's outstanding and blacklisted tokens: its tables
+    "OutboxEmail",
+    "RefreshFamily",
+    "ScenarioRunner",
+    "issue_tokens",
+    "rotate_refresh_token",
+    "blacklist_refresh_token",
+    "activation_token_generator",
+    "password_reset_token_generator",
+    "queue_login_code",
+)
+
+
+def test_a_client_service_holds_no_registration_password_outbox_scenario_or_refresh_code(render_answers):
+    project = render_answers(auth_role="client_service", signing_algorithm="EdDSA", token_transport="both")
+    package = json.loads((project / ANSWERS_FILE).read_text())["context"]["cookiecutter"]["project_slug"]
+    present = [app for app in ("login", "sessions", "accounts", "mail") if (project / package / app).exists()]
+    assert not present, f"a client_service holds no passwords and issues no tokens, yet has the apps {present}"
+    templates = sorted(str(path.relative_to(project)) for path in project.rglob("templates") if path.is_dir())
+    assert not templates, f"a client_service sends no email, yet has the template folders {templates}"
+    named = sorted(
+        f"{source.relative_to(project)}: {name}"
+        for source in project.rglob("*")
+        if source.is_file() and source.suffix in {".py", ".toml", ".yaml", ".yml", ".md"}
+        for name in ISSUING_NAMES
+        if name in source.read_text()
+    )
+    assert not named, "a client_service must not name what issues tokens or holds passwords:\n" + "\n".join(named)

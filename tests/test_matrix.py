@@ -36,6 +36,8 @@ BROKER_URLS = {
 # database that every PostgreSQL server has will do, and nothing is created or left behind.
 POSTGRESQL_MAINTENANCE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 SUITE_TIMEOUT_SECONDS = 1800
+# "N skipped" in pytest's last line, which counts the tests that did not run.
+SKIPPED_IN_SUMMARY = re.compile(r"\b(\d+) skipped\b")
 
 
 @dataclass(frozen=True)
@@ -212,12 +214,19 @@ def test_migrations_match_the_models(project: RenderedProject, project_bin: Path
     )
 
 
-def test_generated_test_suite_passes(project: RenderedProject, project_bin: Path):
+def test_generated_test_suite_passes_with_no_test_skipped(project: RenderedProject, project_bin: Path):
     project.require_database()
+    # -rs lists each skip with its reason, so that a skip reads as a failure would.
     result = run(
-        [project_bin / "python", "-m", "pytest"],
+        [project_bin / "python", "-m", "pytest", "-rs"],
         cwd=project.path,
         environment=project.database_environment(),
         timeout=SUITE_TIMEOUT_SECONDS,
     )
     assert result.returncode == 0, f"The own test suite of {project.combination.summary} must pass:\n{describe(result)}"
+    # A render holds only what it uses, so each of its tests applies to it: none may skip.
+    skipped = SKIPPED_IN_SUMMARY.search(result.stdout.splitlines()[-1] if result.stdout else "")
+    assert skipped is None, (
+        f"The own test suite of {project.combination.summary} must skip no test; it skipped {skipped.group(1)}:\n"
+        + "\n".join(line for line in result.stdout.splitlines() if line.startswith("SKIPPED"))
+    )
