@@ -44,8 +44,7 @@ def canonicalise_emails(apps, schema_editor):
             pending.setdefault(canonical, []).append((pk, email))
     if invalid:
         logger.warning(
-            "Left %d users whose email has no canonical form (ids: %s); give them valid addresses.",
-            len(invalid),
+            "Emails without a canonical form, left unchanged (ids: %s); give these users valid addresses.",
             ", ".join(invalid),
         )
     for canonical, rows in pending.items():
@@ -54,8 +53,7 @@ def canonicalise_emails(apps, schema_editor):
         if len(rows) == 1 and not holders and rewrite(users, *rows[0], canonical, alias):
             continue
         logger.warning(
-            "Left users whose emails share the canonical form of one mailbox, unchanged (ids: %s); "
-            "resolve them by hand.",
+            "Emails that spell one mailbox in several ways, left unchanged (ids: %s); resolve these users by hand.",
             ", ".join(str(pk) for pk in [*holders, *pks]),
         )
 
