@@ -37,6 +37,7 @@ REGISTRATION_FILES = (
     f"{PACKAGE}/accounts/registration.py",
     f"{PACKAGE}/accounts/registration_views.py",
     "tests/accounts/test_register.py",
+    "tests/accounts/test_register_email_addresses.py",
     "tests/accounts/test_register_activate.py",
     "tests/accounts/test_register_resend.py",
     "tests/accounts/test_registration_adapter.py",

@@ -109,6 +109,7 @@ def test_a_deactivated_dev_user_is_not_logged_in(api_client, settings, monkeypat
         pytest.param({"with_class": False}, id="email-set-class-missing"),
         pytest.param({"email": ""}, id="class-listed-email-empty"),
         pytest.param({"email": "not-an-email"}, id="class-listed-email-invalid"),
+        pytest.param({"email": "dev@exa\u00admple.com"}, id="class-listed-email-without-a-canonical-form"),
         pytest.param({"email": None}, id="class-listed-email-none"),
     ],
 )

@@ -104,7 +104,8 @@ def reset_password(request: Request, *, uid: str, token: str, password: str, sen
         set_password(user, password)
     # The owner has just proven they hold the account's mailbox: whatever locked the
     # account (an attacker guessing its password, say) no longer keeps them out.
-    lockout.clear_account_lockout(normalize_email(user.get_username()))
+    # The stored address is in its canonical form: the identifier that logins count against.
+    lockout.clear_account_lockout(user.get_username())
     post_password_reset.send(sender=sender, request=request, user=user)
     return user
 
@@ -116,7 +117,7 @@ def change_password(request: Request, user: User, *, old_password: str, new_pass
     brute-force limits apply here too. Every refresh token of the user is revoked, the
     current client's included.
     """
-    attempt = lockout.Attempt(request, normalize_email(user.get_username()), ACCOUNTS, "password-change")
+    attempt = lockout.Attempt(request, user.get_username(), ACCOUNTS, "password-change")
     lockout.check_allowed(attempt)
     if not user.check_password(old_password):
         lockout.record_failure(attempt, PASSWORD_INCORRECT)

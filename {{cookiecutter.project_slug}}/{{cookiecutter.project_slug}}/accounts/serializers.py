@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..api.request_bodies import StrictSerializer
 from ..authn.conf import gatehouse_settings
-from ..login.scenarios.schemas import EMAIL_MAX_LENGTH
+from ..authn.errors import EMAIL_INVALID
+from ..users.managers import EMAIL_INVALID_MESSAGE, EMAIL_MAX_LENGTH, EmailAddressInvalid, normalize_email
 
 # Control characters (CR and LF above all: how mail headers are injected) and the Unicode
 # line and paragraph separators, which some log viewers and mail clients break lines at.
@@ -43,13 +46,16 @@ class StrictCharField(serializers.CharField):
 
 
 class EmailAddressField(serializers.EmailField):
-    """An email address: a JSON string with no control characters, that Django's EmailValidator accepts.
+    """An email address, read into its canonical form (users/managers.py `normalize_email()`).
 
-    Control characters are refused before surrounding spaces are trimmed, so that
-    `"bob@example.com\\r\\nBcc: ..."` is refused whole rather than cut.
+    A JSON string with no control characters, at most EMAIL_MAX_LENGTH characters, that
+    has a canonical form which Django's EmailValidator accepts; anything else is refused
+    with `email_invalid` before any account is looked up, so the answer never depends
+    on one. Control characters are refused before surrounding spaces are trimmed, so
+    that `"bob@example.com\\r\\nBcc: ..."` is refused whole rather than cut.
     """
 
-    default_error_messages = StrictCharField.default_error_messages
+    default_error_messages = {**StrictCharField.default_error_messages, EMAIL_INVALID: EMAIL_INVALID_MESSAGE}
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
@@ -60,7 +66,16 @@ class EmailAddressField(serializers.EmailField):
             self.fail("invalid")
         if contains_control_characters(data):
             self.fail("control_characters")
-        return super().to_internal_value(data)
+        limit = self.max_length or EMAIL_MAX_LENGTH
+        if len(data.strip()) > limit:
+            self.fail("max_length", max_length=limit)
+        try:
+            email = normalize_email(data)
+            # On the canonical form, so that a full-width or IDN spelling of a good address passes.
+            validate_email(email)
+        except (EmailAddressInvalid, DjangoValidationError):
+            self.fail(EMAIL_INVALID)
+        return email
 
 
 class PasswordField(serializers.CharField):

@@ -29,7 +29,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
-from ..users.managers import normalize_email
+from ..users.managers import EmailAddressInvalid, normalize_email
 from .conf import gatehouse_settings
 
 if TYPE_CHECKING:
@@ -65,10 +65,10 @@ def dev_auto_login_email() -> str | None:
     configured = gatehouse_settings.DEV_AUTO_LOGIN_EMAIL
     if not configured:
         return None
-    email = normalize_email(configured) if isinstance(configured, str) else ""
     try:
+        email = normalize_email(configured) if isinstance(configured, str) else ""
         validate_email(email)
-    except ValidationError:
+    except (EmailAddressInvalid, ValidationError):
         warn_once(f'GATEHOUSE["DEV_AUTO_LOGIN_EMAIL"] is not an email address ({configured!r}): nobody is logged in.')
         return None
     return email

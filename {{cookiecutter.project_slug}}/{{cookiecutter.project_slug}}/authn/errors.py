@@ -25,6 +25,9 @@ ACTIVATION_LINK_INVALID = "activation_link_invalid"
 PASSWORD_RESET_LINK_INVALID = "password_reset_link_invalid"  # noqa: S105 (an error code, not a secret)
 PASSWORD_INCORRECT = "password_incorrect"  # noqa: S105 (an error code, not a secret)
 CSRF_FAILED = "csrf_failed"
+# A validation error of an `email` field: the address is malformed or has no canonical form
+# (users/managers.py `normalize_email()`), whether or not an account has it.
+EMAIL_INVALID = "email_invalid"
 
 
 class AuthnError(exceptions.APIException):

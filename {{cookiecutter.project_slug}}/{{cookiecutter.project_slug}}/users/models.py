@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import ClassVar
 
@@ -11,7 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .managers import UserManager, normalize_email
+from .managers import EmailAddressInvalid, UserManager, normalize_email, validate_normalizable_email
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -22,9 +23,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Stored in its canonical form (managers.normalize_email), so the unique index holds one
+    # account per mailbox whatever spelling a request used.
     email = models.EmailField(
         _("email address"),
         unique=True,
+        validators=[validate_normalizable_email],
         error_messages={"unique": _("A user with that email address already exists.")},
     )
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
@@ -70,7 +74,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = normalize_email(self.email)
+        # An address without a canonical form is kept as typed: the field's validator refuses it.
+        with contextlib.suppress(EmailAddressInvalid):
+            self.email = normalize_email(self.email)
 
     @property
     def awaits_activation(self) -> bool:

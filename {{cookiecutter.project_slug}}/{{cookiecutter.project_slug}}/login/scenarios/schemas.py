@@ -15,15 +15,16 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema import ValidationError as SchemaError
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from ...api.request_bodies import NOT_AN_OBJECT, check_body, field_errors, unexpected_fields_entry
+from ...authn.errors import EMAIL_INVALID
+from ...users.managers import EMAIL_INVALID_MESSAGE, EMAIL_MAX_LENGTH, EmailAddressInvalid, normalize_email
 
 # Step inputs are flat objects; a deeper body is refused before jsonschema walks it.
 MAX_NESTING = 16
-EMAIL_MAX_LENGTH = 254
 # An address is one `@` between two runs without whitespace or control characters
 # (the database refuses NUL; the rest is how mail headers get injected).
 EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$"
@@ -40,8 +41,30 @@ KEYWORD_ERRORS: dict[str, tuple[str, str]] = {
     "const": ("invalid_choice", "This value is not one of the allowed choices."),
 }
 FALLBACK_ERROR = ("invalid", "This value is not valid.")
+# An email that fails its pattern or its format has one error, the one the account endpoints give.
+EMAIL_ERROR = (EMAIL_INVALID, str(EMAIL_INVALID_MESSAGE))
 TOO_DEEP = ErrorDetail("The body is nested too deeply.", code="invalid")
 NOT_UNICODE = ErrorDetail("This value is not valid Unicode text.", code="invalid")
+
+
+def is_email_address(instance: object) -> bool:
+    """The `email` format: an address that has a canonical form (users/managers.py `normalize_email()`).
+
+    The canonical form itself is the step's to take; a full-width or IDN spelling passes.
+    """
+    if not isinstance(instance, str):
+        return True
+    try:
+        normalize_email(instance)
+    except EmailAddressInvalid:
+        return False
+    return True
+
+
+# Draft 2020-12's format checks, with `email` checked as the account endpoints check it.
+FORMAT_CHECKER = FormatChecker(formats=())
+FORMAT_CHECKER.checkers.update(Draft202012Validator.FORMAT_CHECKER.checkers)
+FORMAT_CHECKER.checks("email")(is_email_address)
 
 
 def object_schema(properties: dict[str, dict[str, Any]], *, title: str | None = None) -> dict[str, Any]:
@@ -62,7 +85,10 @@ def object_schema(properties: dict[str, dict[str, Any]], *, title: str | None = 
 
 
 def email_schema() -> dict[str, Any]:
-    """An email address, at most 254 characters (the SMTP limit)."""
+    """An email address, at most 254 characters (the SMTP limit), that has a canonical form (`is_email_address()`).
+
+    An address that fails the pattern or the format is refused with `email_invalid`.
+    """
     return {
         "type": "string",
         "title": "Email",
@@ -104,7 +130,7 @@ def validate_input(schema: dict[str, Any], data: object) -> dict[str, Any]:
         # One look-up per name, before jsonschema runs: a body of many unknown keys is one error, fast.
         check_body(data, schema.get("properties", {}))
     errors: dict[str | None, list[ErrorDetail]] = {}
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     for error in validator.iter_errors(data):
         for attr, detail in describe(error):
             # jsonschema reports `required` once per missing field, each naming them all.
@@ -154,6 +180,8 @@ def describe(error: SchemaError) -> Iterator[tuple[str | None, ErrorDetail]]:
     all the unexpected ones; other keywords report the field at the error's path.
     """
     code, message = KEYWORD_ERRORS.get(str(error.validator), FALLBACK_ERROR)
+    if error.validator in ("pattern", "format") and error.schema.get("format") == "email":
+        code, message = EMAIL_ERROR
     path = [str(part) for part in error.absolute_path]
     names: list[str | None] = [None]
     if error.validator == "required" and isinstance(error.instance, dict) and isinstance(error.validator_value, list):

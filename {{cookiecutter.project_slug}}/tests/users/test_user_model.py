@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from .factories import {% if cookiecutter.auth_role != "client_service" %}DEFAULT_PASSWORD, {% endif %}UserFactory
+from ..factories import {% if cookiecutter.auth_role != "client_service" %}DEFAULT_PASSWORD, {% endif %}UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
