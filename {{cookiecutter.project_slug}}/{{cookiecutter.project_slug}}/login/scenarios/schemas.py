@@ -180,14 +180,14 @@ def describe(error: SchemaError) -> Iterator[tuple[str | None, ErrorDetail]]:
     all the unexpected ones; other keywords report the field at the error's path.
     """
     code, message = KEYWORD_ERRORS.get(str(error.validator), FALLBACK_ERROR)
-    if error.validator in ("pattern", "format") and error.schema.get("format") == "email":
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    if error.validator in ("pattern", "format") and schema.get("format") == "email":
         code, message = EMAIL_ERROR
     path = [str(part) for part in error.absolute_path]
     names: list[str | None] = [None]
     if error.validator == "required" and isinstance(error.instance, dict) and isinstance(error.validator_value, list):
         names = [name for name in error.validator_value if name not in error.instance]
     elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        schema = error.schema if isinstance(error.schema, Mapping) else {}
         yield unexpected_fields_entry(additional_properties(schema, error.instance), ".".join(path) or None)
         return
     elif error.validator == "type" and error.instance is None:
