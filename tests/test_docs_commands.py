@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from combinations import COMBINATIONS
 from harness.deployment import call, post, stop
 from harness.dotenv import read_env_file
 from harness.markdown import Block, doc_pages, shell_blocks
@@ -95,6 +96,7 @@ CLAIMS = (
     Claim("docs/deployment.md", "docker compose", "test_the_compose_commands_name_what_the_compose_file_defines"),
     Claim("docs/remote-split.md", None, "test_the_remote_split_commands_serve_an_auth_service_and_its_client"),
     Claim("docs/upgrading.md", None, "test_the_upgrading_commands_create_check_diff_update_and_link"),
+    Claim("docs/testing.md", None, "test_the_testing_page_lists_the_cells_and_selects_one"),
     Claim(
         "docs/curl-examples.md", None, "test_docs_snippets.py::test_the_curl_examples_answer_as_each_block_announces"
     ),
@@ -358,8 +360,9 @@ def test_the_readme_variations_of_the_template_tests_run(template_checkout: Path
     # Each variation runs one quick test of the suite (PYTEST_ADDOPTS), which is enough to show what the command does:
     # the whole files run elsewhere in this suite.
     another = copy_template(tmp_path / "another")
+    # The other checkout renames a prompt that a named combination answers, so its own tests refuse the combination.
     context = json.loads((another / "cookiecutter.json").read_text())
-    context["database"] = [*context["database"], "oracle"]
+    context = {("tokens_travel_in" if name == "token_transport" else name): value for name, value in context.items()}
     (another / "cookiecutter.json").write_text(json.dumps(context, indent=2))
 
     def one_file_in_one_process(match: re.Match) -> None:
@@ -370,10 +373,10 @@ def test_the_readme_variations_of_the_template_tests_run(template_checkout: Path
 
     def another_checkout(match: re.Match) -> None:
         command = substitute_path(match.group(0), "/path/to/another/checkout", another)
-        environment = clean_environment(PYTEST_ADDOPTS="-n 0 -k test_every_choice_of_every_prompt_is_rendered")
+        environment = clean_environment(PYTEST_ADDOPTS="-n 0 -k test_combinations_answer_only_prompts_the_template_asks")
         result = bash(command, template_checkout, environment)
-        # The other checkout offers a database that no combination renders: its prompts were the ones tested.
-        assert result.returncode != 0 and "'database': ['oracle']" in result.stdout, describe(result)
+        # Only the other checkout lacks `token_transport`: its prompts were the ones tested.
+        assert result.returncode != 0 and "['token_transport']" in result.stdout, describe(result)
 
     for block in claimed_blocks("test_the_readme_variations_of_the_template_tests_run"):
         for command in block.commands():
@@ -383,6 +386,36 @@ def test_the_readme_variations_of_the_template_tests_run(template_checkout: Path
                 [
                     (r"\.venv/bin/python -m pytest tests/test_hooks\.py -n 0", one_file_in_one_process),
                     (r"GATEHOUSE_TEMPLATE_DIR=/path/to/another/checkout make test", another_checkout),
+                ],
+            )
+
+
+@IN_THE_TEMPLATE_CHECKOUT
+def test_the_testing_page_lists_the_cells_and_selects_one(template_checkout: Path):
+    cells = [combination.summary for combination in COMBINATIONS]
+
+    def list_cells(match: re.Match) -> None:
+        output = succeed(match.group(0), template_checkout, clean_environment())
+        assert output.splitlines() == cells, f"the listing prints one line per cell:\n{output}"
+
+    def select(match: re.Match) -> None:
+        # Rendering and testing a whole cell is test_matrix.py's work: collecting shows what the command selects.
+        output = succeed(match.group(0), template_checkout, clean_environment(PYTEST_ADDOPTS="--collect-only -q -n 0"))
+        selected = [line for line in output.splitlines() if "::" in line]
+        assert selected, f"`{match.group(0)}` selects no test:\n{output}"
+        expression = match.group("expression").strip('"')
+        names = [name for name in re.split(r" and | or ", expression) if name]
+        unrelated = [line for line in selected if not any(name in line for name in names)]
+        assert not unrelated, f"`{match.group(0)}` selects tests it does not name: {unrelated}"
+
+    for block in claimed_blocks("test_the_testing_page_lists_the_cells_and_selects_one"):
+        for command in block.commands():
+            dispatch(
+                block,
+                command,
+                [
+                    (r"cd tests && \.\./\.venv/bin/python -c .+", list_cells),
+                    (r"\.venv/bin/python -m pytest tests/test_matrix\.py( -n 0)? -k (?P<expression>.+)", select),
                 ],
             )
 
