@@ -12,18 +12,10 @@ from django.core import mail
 from {{ cookiecutter.project_slug }}.authn.errors import EMAIL_INVALID
 
 from ..factories import UserFactory
+from ..users.spellings import FULL_WIDTH_BOB, LOOK_ALIKES
 from .helpers import error_codes
 
 pytestmark = pytest.mark.django_db
-
-FULL_WIDTH_BOB = "\uff42\uff4f\uff42@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.\uff43\uff4f\uff4d"
-LOOK_ALIKES = [
-    "bob@exa\u00admple.com",  # a soft hyphen in the domain
-    "bob@exa\u200bmple.com",  # a zero-width space in the domain
-    "b\u00adob@example.com",  # a soft hyphen in the local part
-    "b\u200bob@example.com",  # a zero-width space in the local part
-    "\u202ebob@example.com",  # a bidi override
-]
 
 
 def request_reset(accounts, email):

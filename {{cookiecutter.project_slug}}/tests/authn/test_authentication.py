@@ -1,7 +1,7 @@
 """Requests authenticate with an access token; every bad token is a 401 `token_not_valid`.
 
 The hostile tokens follow SECURITY.md section F and run against `me/`. The query-count
-tests use an ordinary endpoint of this module (`whoami/`), like any a project adds.
+tests use an ordinary endpoint (`whoami/`, in whoami_urls.py), like any a project adds.
 """
 
 import base64
@@ -15,9 +15,6 @@ import time
 import jwt
 import pytest
 from django.conf import settings
-from django.urls import include, path
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.authn.errors import NOT_AUTHENTICATED, TOKEN_NOT_VALID
 {%- if cookiecutter.signing_algorithm != "HS256" %}
@@ -26,24 +23,11 @@ from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem,
 
 from ..factories import UserFactory
 from ..tokens import OMIT, authenticated, b64url
+from .whoami_urls import with_whoami
 
 pytestmark = pytest.mark.django_db
 
 ME_URL = "/api/auth/me/"
-
-
-class WhoAmIView(APIView):
-    """An ordinary authenticated endpoint: it uses request.user and nothing else."""
-
-    def get(self, request):
-        return Response({"id": str(request.user.pk)})
-
-
-urlpatterns = [
-    path("whoami/", WhoAmIView.as_view()),
-    path("api/auth/", include("{{ cookiecutter.project_slug }}.authn.urls")),
-]
-with_whoami = pytest.mark.urls(__name__)
 
 
 def assert_refused(response, code=TOKEN_NOT_VALID):

@@ -10,17 +10,14 @@ source, and reads it once too (plus the user's groups, which it lists).
 """
 
 import pytest
-from django.urls import include, path
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
 
 from ..factories import UserFactory
 from ..query_budget import statements, user_row_reads
+from .whoami_urls import WHOAMI_URL, with_whoami
 
 ME_URL = "/api/auth/me/"
-WHOAMI_URL = "/whoami/"
 {%- if cookiecutter.token_transport == "header" %}
 # Where the clients of this project's transport send the access token.
 CARRIERS = ["bearer"]
@@ -33,20 +30,6 @@ CARRIERS = ["bearer", "cookie"]
 {%- endif %}
 
 pytestmark = pytest.mark.django_db
-
-
-class WhoAmIView(APIView):
-    """An ordinary authenticated endpoint: it uses request.user and nothing else."""
-
-    def get(self, request):
-        return Response({"id": str(request.user.pk)})
-
-
-urlpatterns = [
-    path("whoami/", WhoAmIView.as_view()),
-    path("api/auth/", include("{{ cookiecutter.project_slug }}.authn.urls")),
-]
-with_whoami = pytest.mark.urls(__name__)
 
 
 def get_with_token(api_client, url: str, token: str, carrier: str):

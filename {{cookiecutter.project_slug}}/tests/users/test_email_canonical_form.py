@@ -13,10 +13,10 @@ from django.db import IntegrityError, transaction
 from {{ cookiecutter.project_slug }}.users.managers import EmailAddressInvalid, normalize_email
 
 from ..factories import {% if cookiecutter.auth_role != "client_service" %}DEFAULT_PASSWORD, {% endif %}UserFactory
+from .spellings import FULL_WIDTH_BOB
 
 User = get_user_model()
 
-FULL_WIDTH_BOB = "\uff42\uff4f\uff42@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.\uff43\uff4f\uff4d"
 SOFT_HYPHEN = "\u00ad"
 ZERO_WIDTH_SPACE = "\u200b"
 CANONICAL_FORMS = [
