@@ -69,6 +69,7 @@ class KeySetTokenBackend(TokenBackend):
     Every token it signs carries `jose_type` as its header's `typ`, and it accepts only
     tokens that do (RFC 8725 section 3.11), so that one kind of token is never taken for
     another, by this project or by any verifier that checks `typ`.
+
     An issuer that rotates its signing key publishes the new key next to the old
     one for a while; a token is accepted when any of the keys verifies it. Tokens
     signed with a key pair carry the key's `kid` (its RFC 7638 thumbprint) in their
