@@ -95,6 +95,11 @@ CLAIMS = (
     Claim("docs/deployment.md", "DJANGO_SETTINGS_MODULE=", "test_the_deployment_page_starts_and_checks_a_deployment"),
     Claim("docs/deployment.md", "docker compose", "test_the_compose_commands_name_what_the_compose_file_defines"),
     Claim("docs/remote-split.md", None, "test_the_remote_split_commands_serve_an_auth_service_and_its_client"),
+    Claim(
+        "docs/remote-split.md",
+        "npm install jose",
+        "test_foreign_verifiers.py::test_the_jose_verifier_of_the_docs_accepts_access_tokens_and_refuses_refresh_tokens",
+    ),
     Claim("docs/upgrading.md", None, "test_the_upgrading_commands_create_check_diff_update_and_link"),
     Claim("docs/testing.md", None, "test_the_testing_page_lists_the_cells_and_selects_one"),
     Claim(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from dataclasses import dataclass
 
@@ -30,10 +31,28 @@ class Service:
         guaranteed (.ci/run sets GATEHOUSE_REQUIRE_SERVICES=1), so CI can never skip its way to green."""
         if self.is_listening():
             return
-        reason = f"{self.name} is not listening on {self.host}:{self.port} (start it with: {self.start_hint})"
-        if os.environ.get("GATEHOUSE_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason}; GATEHOUSE_REQUIRE_SERVICES=1 says it must be running")
-        pytest.skip(reason)
+        absent(f"{self.name} is not listening on {self.host}:{self.port} (start it with: {self.start_hint})")
+
+
+@dataclass(frozen=True)
+class Tool:
+    """Commands some checks run, and the Debian packages that provide them."""
+
+    commands: tuple[str, ...]
+    packages: str
+
+    def require(self) -> None:
+        """Skip the calling test when a command is missing; fail instead under GATEHOUSE_REQUIRE_SERVICES=1 (CI)."""
+        missing = [command for command in self.commands if shutil.which(command) is None]
+        if missing:
+            absent(f"{', '.join(missing)} not found (install it with: apt-get install {self.packages})")
+
+
+def absent(reason: str) -> None:
+    """Skip for `reason`, or fail when the run says every service and tool is guaranteed (.ci/run installs them)."""
+    if os.environ.get("GATEHOUSE_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason}; GATEHOUSE_REQUIRE_SERVICES=1 says it must be there")
+    pytest.skip(reason)
 
 
 POSTGRESQL = Service(
@@ -44,3 +63,4 @@ POSTGRESQL = Service(
 )
 REDIS = Service("Redis", "127.0.0.1", 6379, "redis-server --daemonize yes")
 RABBITMQ = Service("RabbitMQ", "127.0.0.1", 5672, "rabbitmq-server -detached")
+NODE = Tool(("node", "npm"), "nodejs npm")

@@ -21,7 +21,9 @@ from rest_framework.test import APIClient
 
 {% if cookiecutter.auth_role == "client_service" -%}
 from {{ cookiecutter.project_slug }}.authn.keys import public_jwk, public_key_pem
+from {{ cookiecutter.project_slug }}.authn.tokens import ACCESS_TOKEN_TYPE
 {% else -%}
+from {{ cookiecutter.project_slug }}.authn.tokens import ACCESS_TOKEN_TYPE
 from {{ cookiecutter.project_slug }}.sessions.service import issue_tokens as issue_tokens_for
 {% endif %}
 from config import urls as root_urls
@@ -52,26 +54,29 @@ def reload_urls() -> None:
 
 
 # Tokens as the issuer makes them, and tokens made by hand. `make_access_token` signs with the test
-# key exactly the claims an issued access token carries, so the same tests run on a service that
-# issues tokens and on a client service that only verifies them; `sign_token` signs any payload.
+# key exactly the header and claims an issued access token carries, so the same tests run on a service
+# that issues tokens and on a client service that only verifies them; `sign_token` signs any payload.
 
 
 @pytest.fixture
 def sign_token() -> Callable[..., str]:
-    """Sign `payload` as this service's issuer would (the test key and algorithm), or with `key`/`algorithm`.
+    """Sign `payload` as this service's issuer signs access tokens (the test key and algorithm, `typ: at+jwt`),
+    or with `key`/`algorithm`.
 
-    With a key pair, the header names the test key's `kid` (as issued tokens do) unless `headers` says otherwise.
+    With a key pair, the header names the test key's `kid` (as issued tokens do); `headers` changes or adds
+    header members, and OMIT removes one.
     """
 
     def sign(
         payload: dict[str, Any], *, key: Any = None, algorithm: str | None = None, headers: dict | None = None
     ) -> str:
         test_kid = signing_key_id()
+        header = {"typ": ACCESS_TOKEN_TYPE, **({"kid": test_kid} if test_kid else {}), **(headers or {})}
         return jwt.encode(
             payload,
             django_settings.TEST_JWT_SIGNING_KEY if key is None else key,
             algorithm=algorithm or django_settings.SIMPLE_JWT["ALGORITHM"],
-            headers={**({"kid": test_kid} if test_kid else {}), **(headers or {})},
+            headers={name: value for name, value in header.items() if value is not OMIT},
         )
 
     return sign
@@ -88,7 +93,8 @@ def access_claims() -> Callable[..., dict[str, Any]]:
             "exp": now + int(django_settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()),
             "iat": now,
             "jti": uuid.uuid4().hex,
-            "user_id": str(user.pk),
+            "sub": str(user.pk),
+            "auth_time": now,
             "aud": django_settings.SIMPLE_JWT["AUDIENCE"],
             "iss": django_settings.SIMPLE_JWT["ISSUER"],
             **overrides,
@@ -100,10 +106,10 @@ def access_claims() -> Callable[..., dict[str, Any]]:
 
 @pytest.fixture
 def make_access_token(sign_token, access_claims) -> Callable[..., str]:
-    """A signed access token for `user`; keyword arguments change its claims (OMIT removes one)."""
+    """A signed access token for `user`; keyword arguments change its claims (OMIT removes one), `headers` its header."""
 
-    def make(user: Any, **overrides: Any) -> str:
-        return sign_token(access_claims(user, **overrides))
+    def make(user: Any, *, headers: dict | None = None, **overrides: Any) -> str:
+        return sign_token(access_claims(user, **overrides), headers=headers)
 
     return make
 {%- if cookiecutter.auth_role != "client_service" %}

@@ -430,13 +430,17 @@ SIMPLE_JWT = {
     # complete_login() sends user_logged_in, whose receiver updates last_login.
     "UPDATE_LAST_LOGIN": False,
     # Tokens name who issued them and for whom; both are checked exactly on every token.
+    {%- if cookiecutter.auth_role != "client_service" %}
+    # Refresh tokens, which only this issuer reads, are for AUDIENCE + "/refresh" (sessions/service.py).
+    {%- endif %}
     "ISSUER": env("JWT_ISSUER", default="https://{{ cookiecutter.domain_name }}"),
     "AUDIENCE": env("JWT_AUDIENCE", default="https://{{ cookiecutter.domain_name }}/api"),
     # Clock skew tolerated on exp/nbf/iat; raise it a few seconds if verifying machines' clocks drift.
     "LEEWAY": timedelta(seconds=0),
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_FIELD": "id",
-    "USER_ID_CLAIM": "user_id",
+    # RFC 9068: an access token names its user in `sub`, where every JWT library looks.
+    "USER_ID_CLAIM": "sub",
     "AUTH_TOKEN_CLASSES": ("{{ cookiecutter.project_slug }}.authn.tokens.AccessToken",),
     "CHECK_USER_IS_ACTIVE": True,
 }

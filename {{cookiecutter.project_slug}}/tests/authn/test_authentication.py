@@ -45,7 +45,7 @@ def signed_as_is(payload: bytes) -> str:
 
 def unsigned(token: str, algorithm: str) -> str:
     """`token`'s payload with `alg` set to a "none" spelling and no signature."""
-    return f"{b64url({'alg': algorithm, 'typ': 'JWT'})}.{token.split('.')[1]}."
+    return f"{b64url({'alg': algorithm, 'typ': 'at+jwt'})}.{token.split('.')[1]}."
 
 
 def with_payload(token: str, **changes) -> str:
@@ -61,6 +61,15 @@ def test_a_valid_access_token_authenticates_the_request(api_client, make_access_
     response = api_client.get("/whoami/", **authenticated(make_access_token(user)))
     assert response.status_code == 200
     assert response.json() == {"id": str(user.pk)}
+
+
+@with_whoami
+@pytest.mark.parametrize("typ", ["application/at+jwt", "AT+JWT"])
+def test_the_access_token_type_is_read_as_a_media_type(typ, api_client, make_access_token):
+    # RFC 9068 section 4 and RFC 7515 section 4.1.9: `application/` may be written, and case does not matter.
+    user = UserFactory()
+    response = api_client.get("/whoami/", **authenticated(make_access_token(user, headers={"typ": typ})))
+    assert response.status_code == 200, response.content
 
 
 @with_whoami
@@ -150,7 +159,7 @@ HOSTILE_TOKENS = {
         key="another-secret-that-is-long-enough-for-hs256",
         {%- endif %}
     ),
-    "modified payload": lambda u, make, sign, claims: with_payload(make(u), user_id=str(UserFactory().pk)),
+    "modified payload": lambda u, make, sign, claims: with_payload(make(u), sub=str(UserFactory().pk)),
     "payload made staff": lambda u, make, sign, claims: with_payload(make(u), is_staff=True),
     "another audience": lambda u, make, sign, claims: make(u, aud="https://other.example.com/api"),
     "audience missing": lambda u, make, sign, claims: make(u, aud=OMIT),
@@ -168,6 +177,12 @@ HOSTILE_TOKENS = {
     "not valid yet": lambda u, make, sign, claims: make(u, nbf=int(time.time()) + 3600),
     "refresh token as access": lambda u, make, sign, claims: make(u, token_type="refresh"),
     "token type missing": lambda u, make, sign, claims: make(u, token_type=OMIT),
+    "header typ missing": lambda u, make, sign, claims: make(u, headers={"typ": None}),
+    "header typ JWT": lambda u, make, sign, claims: make(u, headers={"typ": "JWT"}),
+    "header typ of a refresh token": lambda u, make, sign, claims: make(u, headers={"typ": "rt+jwt"}),
+    "header typ not text": lambda u, make, sign, claims: make(u, headers={"typ": ["at+jwt"]}),
+    "refresh audience": lambda u, make, sign, claims: make(u, aud=settings.SIMPLE_JWT["AUDIENCE"] + "/refresh"),
+    "user in user_id, not sub": lambda u, make, sign, claims: make(u, sub=OMIT, user_id=str(u.pk)),
     "jti missing": lambda u, make, sign, claims: make(u, jti=OMIT),
     "unknown critical header": lambda u, make, sign, claims: sign(
         claims(u), headers={"crit": ["x-bound"], "x-bound": 1}
@@ -202,7 +217,7 @@ def test_token_hmac_signed_with_the_public_key_is_refused(algorithm, api_client,
     public_pem = public_key_pem(settings.TEST_JWT_SIGNING_KEY).encode()
     digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}[algorithm]
     token = make_access_token(UserFactory())
-    signing_input = f"{b64url({'alg': algorithm, 'typ': 'JWT'})}.{token.split('.')[1]}"
+    signing_input = f"{b64url({'alg': algorithm, 'typ': 'at+jwt'})}.{token.split('.')[1]}"
     forged = f"{signing_input}.{b64url(hmac.new(public_pem, signing_input.encode(), digest).digest())}"
     assert_refused(api_client.get(ME_URL, **authenticated(forged)))
 {%- endif %}

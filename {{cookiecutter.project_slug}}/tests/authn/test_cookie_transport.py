@@ -101,7 +101,7 @@ def test_a_body_that_is_not_json_is_refused_with_415_even_with_the_csrf_token(co
 def test_a_forged_access_cookie_is_refused_with_token_not_valid(cookie_session):
     browser, _user = cookie_session
     _header, payload, _signature = browser.cookie(ACCESS_COOKIE).split(".")
-    browser.set_cookie(ACCESS_COOKIE, f"{b64url({'alg': 'none', 'typ': 'JWT'})}.{payload}.")
+    browser.set_cookie(ACCESS_COOKIE, f"{b64url({'alg': 'none', 'typ': 'at+jwt'})}.{payload}.")
     response = browser.get(ME_URL)
     assert response.status_code == 401, response.content
     assert response.json()["errors"][0]["code"] == TOKEN_NOT_VALID

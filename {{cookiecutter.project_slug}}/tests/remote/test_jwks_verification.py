@@ -73,16 +73,26 @@ def test_a_token_signed_by_another_key_under_a_published_kid_is_refused(
 
 def test_a_token_hmac_signed_with_the_published_public_key_is_refused(api_client, access_claims, remote_user):
     public_pem = public_key_pem(settings.TEST_JWT_SIGNING_KEY).encode()
-    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": signing_key_id()}).encode())
+    header = b64url(json.dumps({"alg": "HS256", "typ": "at+jwt", "kid": signing_key_id()}).encode())
     payload = b64url(json.dumps(access_claims(remote_user)).encode())
     signature = b64url(hmac.new(public_pem, f"{header}.{payload}".encode(), hashlib.sha256).digest())
     assert_refused(api_client.get(ME_URL, **authenticated(f"{header}.{payload}.{signature}")))
 
 
 def test_a_token_without_a_kid_is_refused_without_a_fetch(api_client, access_claims, remote_user, auth_service):
-    token = jwt.encode(access_claims(remote_user), settings.TEST_JWT_SIGNING_KEY, algorithm=ALGORITHM)
+    token = jwt.encode(
+        access_claims(remote_user), settings.TEST_JWT_SIGNING_KEY, algorithm=ALGORITHM, headers={"typ": "at+jwt"}
+    )
     assert_refused(api_client.get(ME_URL, **authenticated(token)))
     assert jwks_fetches(auth_service) == 0
+
+
+def test_a_token_of_another_type_is_refused_without_a_fetch(
+    api_client, sign_token, access_claims, remote_user, auth_service
+):
+    token = sign_token(access_claims(remote_user, token_type="refresh"), headers={"typ": "rt+jwt", "kid": "unknown"})
+    assert_refused(api_client.get(ME_URL, **authenticated(token)))
+    assert jwks_fetches(auth_service) == 0, "the type is checked before any key is looked for"
 
 
 def test_a_new_key_is_picked_up_without_a_restart(

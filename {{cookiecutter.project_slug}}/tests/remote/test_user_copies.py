@@ -60,7 +60,7 @@ def test_claims_of_the_wrong_type_are_ignored(api_client, remote_token, remote_u
 
 
 def test_a_user_id_that_is_no_uuid_is_refused(api_client, remote_token):
-    response = api_client.get(ME_URL, **authenticated(remote_token(user_id="42; DROP TABLE")))
+    response = api_client.get(ME_URL, **authenticated(remote_token(sub="42; DROP TABLE")))
     assert response.status_code == 401
 
 

@@ -1,6 +1,7 @@
 """The auth service publishes its public keys as a JWKS, names them in its tokens, and rotates them with a command."""
 
 import io
+import json
 import re
 
 import jwt
@@ -32,7 +33,7 @@ def extra_access_claims(user):
 
 
 def reserved_access_claims(user):
-    return {"user_id": "someone-else"}
+    return {"sub": "someone-else"}
 
 
 @pytest.fixture
@@ -64,6 +65,31 @@ def test_the_jwks_holds_the_signing_key_with_public_members_only(api_client):
 def test_the_jwks_is_publicly_cacheable_for_a_short_time(api_client):
     response = api_client.get(JWKS_URL)
     assert response["Cache-Control"] == "public, max-age=300"
+    assert "Accept" in response["Vary"], "caches must keep the JSON and the JWK Set answers apart"
+
+
+def test_the_jwks_answers_its_media_type_to_a_client_that_asks_for_it(api_client):
+    # RFC 7517 section 8.5.
+    response = api_client.get(JWKS_URL, HTTP_ACCEPT="application/jwk-set+json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/jwk-set+json"
+    assert [key["kid"] for key in json.loads(response.content)["keys"]] == [signing_key_id()]
+
+
+@pytest.mark.parametrize(
+    "accept", [None, "*/*", "application/json", "application/json, application/jwk-set+json", "text/html"]
+)
+def test_the_jwks_answers_plain_json_otherwise(accept, api_client):
+    response = api_client.get(JWKS_URL, **({"HTTP_ACCEPT": accept} if accept else {}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert [key["kid"] for key in response.json()["keys"]] == [signing_key_id()]
+
+
+def test_the_jwks_is_readable_from_any_origin_without_credentials(api_client):
+    response = api_client.get(JWKS_URL, HTTP_ORIGIN="https://anywhere.example")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response, "public keys need no cookies"
 
 
 def test_the_jwks_verifies_the_tokens_the_service_issues(api_client, issue_tokens):

@@ -1,5 +1,6 @@
 """`token/refresh/` rotates: a refresh token buys one new pair, and is refused from then on."""
 
+import jwt
 import pytest
 
 from {{ cookiecutter.project_slug }}.authn.errors import TOKEN_NOT_VALID
@@ -60,8 +61,9 @@ def test_a_refresh_token_with_a_modified_payload_is_refused(api_client, issue_to
     assert_refused(refresh(api_client, f"{header}.{other_payload}.{signature}"))
 
 
-def test_a_refresh_token_from_another_issuer_is_refused(api_client, make_access_token):
-    token = make_access_token(UserFactory(), token_type="refresh", iss="https://evil.example")
+def test_a_refresh_token_from_another_issuer_is_refused(api_client, issue_tokens, sign_token):
+    claims = jwt.decode(issue_tokens(UserFactory()).refresh, options={"verify_signature": False})
+    token = sign_token({**claims, "iss": "https://evil.example"}, headers={"typ": "rt+jwt"})
     assert_refused(refresh(api_client, token))
 
 

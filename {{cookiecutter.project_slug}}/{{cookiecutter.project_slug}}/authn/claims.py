@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 # The user fields a client service copies, as claims of the same names.
 USER_COPY_CLAIMS = ("email", "first_name", "last_name", "is_staff", "is_superuser")
 # Claims that the token classes set and check: a function of the user must never change them.
-RESERVED_CLAIMS = frozenset({"aud", "exp", "fam", "iat", "iss", "jti", "nbf", "sub", "token_type", "user_id", "ver"})
+RESERVED_CLAIMS = frozenset(
+    {"aud", "auth_time", "exp", "fam", "iat", "iss", "jti", "nbf", "sub", "token_type", "user_id", "ver"}
+)
 
 
 def user_copy_claims(user: User) -> dict[str, Any]:

@@ -4,10 +4,16 @@ Every role verifies tokens: a standalone or auth service its own, a client servi
 auth service's (through GATEHOUSE["JWKS_CLIENT"]). Issuing and rotating tokens belongs to
 the sessions app, which builds on what is here.
 
-The token classes are simplejwt's, with two changes: they verify through a backend that
-also accepts GATEHOUSE["EXTRA_VERIFYING_KEYS"] (key rotation), and a malformed time claim
-is a refused token rather than an exception. With INSTANT_ACCESS_REVOCATION, access tokens
-also carry the user's token version (`ver`), kept in the cache; the authentication class
+The token classes are simplejwt's, with three changes: they verify through a backend that
+also accepts GATEHOUSE["EXTRA_VERIFYING_KEYS"] (key rotation); each kind of token names
+itself in its JOSE header (`typ`) and has an audience of its own, both signed and checked;
+and a malformed time claim is a refused token rather than an exception.
+
+Access tokens are RFC 9068 JWTs: header `typ: at+jwt`; `sub` (the user id), `iss`, `aud`,
+`exp`, `iat`, `jti` and `auth_time`. Any JWT library given the JWKS, the issuer and the
+API's audience, and checking `typ` as RFC 9068 section 4 asks, accepts them and refuses
+every other token this issuer signs. With INSTANT_ACCESS_REVOCATION, access tokens also
+carry the user's token version (`ver`), kept in the cache; the authentication class
 refuses an access token whose version is no longer current.
 """
 
@@ -16,7 +22,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import jwt
 from django.core.cache import cache
@@ -33,11 +39,36 @@ from .keys import key_id, public_key_pem, split_public_keys_pem
 
 # The access token's token version (INSTANT_ACCESS_REVOCATION).
 VERSION_CLAIM = "ver"
+# When the user authenticated for the session the token belongs to (RFC 9068 section 2.2.1, OIDC Core 2).
+AUTH_TIME_CLAIM = "auth_time"
+# The JOSE `typ` of access tokens (RFC 9068 section 2.1).
+ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 (a media type, not a secret)
 TOKEN_VERSION_CACHE_PREFIX = "authn:token-version:"  # noqa: S105 (a cache key prefix, not a secret)
 
 
+def media_type(jose_type: Any) -> str | None:
+    """The media type a JOSE `typ` names (RFC 7515 section 4.1.9): `application/` implied, case ignored; None if not text."""
+    if not isinstance(jose_type, str):
+        return None
+    jose_type = jose_type.lower()
+    return jose_type if "/" in jose_type else f"application/{jose_type}"
+
+
+def audience_with_suffix(audience: Any, suffix: str) -> Any:
+    """SIMPLE_JWT["AUDIENCE"] (a string or several) with `suffix` appended to each: the audience of another kind of token."""
+    if not suffix or audience is None:
+        return audience
+    if isinstance(audience, str):
+        return f"{audience}{suffix}"
+    return [f"{each}{suffix}" for each in audience]
+
+
 class KeySetTokenBackend(TokenBackend):
-    """simplejwt's backend, which also verifies with further public keys, and names its signing key.
+    """simplejwt's backend for one kind of token: it types them, verifies with further public keys, and names its key.
+
+    Every token it signs carries `jose_type` as its header's `typ`, and it accepts only
+    tokens that do (RFC 8725 section 3.11), so that one kind of token is never taken for
+    another, by this project or by any verifier that checks `typ`.
 
     An issuer that rotates its signing key publishes the new key next to the old
     one for a while; a token is accepted when any of the keys verifies it. Tokens
@@ -49,11 +80,13 @@ class KeySetTokenBackend(TokenBackend):
     def __init__(
         self,
         *args: Any,
+        jose_type: str,
         extra_verifying_keys: list[str] | tuple[str, ...] = (),
         jwks_client: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.jose_type = jose_type
         if jwks_client is not None:
             self.jwks_client = jwks_client
         self.extra_backends = [
@@ -75,13 +108,13 @@ class KeySetTokenBackend(TokenBackend):
         return key_id(public_key_pem(self.signing_key), self.algorithm)
 
     def encode(self, payload: dict[str, Any]) -> str:
-        """simplejwt's encode, with the signing key's `kid` in the header."""
+        """simplejwt's encode, with the token's `typ` and the signing key's `kid` in the header."""
         jwt_payload = payload.copy()
         if self.audience is not None:
             jwt_payload["aud"] = self.audience
         if self.issuer is not None:
             jwt_payload["iss"] = self.issuer
-        headers = {"kid": self.signing_kid} if self.signing_kid else None
+        headers = {"typ": self.jose_type, **({"kid": self.signing_kid} if self.signing_kid else {})}
         return jwt.encode(
             jwt_payload,
             self.prepared_signing_key,
@@ -91,7 +124,9 @@ class KeySetTokenBackend(TokenBackend):
         )
 
     def decode(self, token: Any, verify: bool = True) -> dict[str, Any]:
-        """The verified payload of `token`, checked against each key in turn."""
+        """The verified payload of `token`, checked against each key in turn; a token of another `typ` is refused."""
+        if verify:
+            self.check_type(token)
         try:
             return super().decode(token, verify=verify)
         except TokenBackendExpiredToken:
@@ -105,11 +140,22 @@ class KeySetTokenBackend(TokenBackend):
                     continue
             raise
 
+    def check_type(self, token: Any) -> None:
+        """Refuse (TokenBackendError) a token whose header's `typ` is not this backend's, or that has none."""
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as error:
+            raise TokenBackendError("Token is invalid") from error
+        if media_type(header.get("typ")) != media_type(self.jose_type):
+            raise TokenBackendError("Token has wrong type")
+
 
 @functools.cache
-def get_token_backend() -> KeySetTokenBackend:
-    """The backend that signs and verifies every token, built from SIMPLE_JWT and GATEHOUSE on first use.
+def get_token_backend(jose_type: str = ACCESS_TOKEN_TYPE, audience_suffix: str = "") -> KeySetTokenBackend:
+    """The backend that signs and verifies one kind of token, built from SIMPLE_JWT and GATEHOUSE on first use.
 
+    The kind is its JOSE `typ` and its audience: SIMPLE_JWT["AUDIENCE"] for access
+    tokens, with `audience_suffix` appended for the tokens that only the issuer reads.
     With a key pair, settings give only the private key (SIGNING_KEY): its public half
     verifies, unless VERIFYING_KEY names another. A service that holds no signing key
     (a client service) verifies with the keys of its JWKS_CLIENT.
@@ -123,11 +169,12 @@ def get_token_backend() -> KeySetTokenBackend:
         jwt_settings.ALGORITHM,
         jwt_settings.SIGNING_KEY,
         verifying_key,
-        jwt_settings.AUDIENCE,
+        audience_with_suffix(jwt_settings.AUDIENCE, audience_suffix),
         jwt_settings.ISSUER,
         jwt_settings.JWK_URL,
         jwt_settings.LEEWAY,
         jwt_settings.JSON_ENCODER,
+        jose_type=jose_type,
         extra_verifying_keys=extra_verifying_keys(),
         jwks_client=gatehouse_settings.JWKS_CLIENT() if gatehouse_settings.JWKS_CLIENT else None,
     )
@@ -151,11 +198,15 @@ setting_changed.connect(reset_token_backend)
 
 
 class GatehouseTokenMixin:
-    """What this project's tokens change in simplejwt's: the backend, and strict time claims."""
+    """What this project's tokens change in simplejwt's: the backend of their kind, and strict time claims."""
+
+    # The JOSE header's `typ` of this kind of token, and what its `aud` adds to SIMPLE_JWT["AUDIENCE"].
+    jose_type: ClassVar[str]
+    audience_suffix: ClassVar[str] = ""
 
     @property
     def token_backend(self) -> TokenBackend:
-        return get_token_backend()
+        return get_token_backend(self.jose_type, self.audience_suffix)
 
     def check_exp(self, claim: str = "exp", current_time: datetime | None = None) -> None:
         """Refuse a token whose time claim has passed or is not a number (simplejwt would raise TypeError)."""
@@ -166,7 +217,14 @@ class GatehouseTokenMixin:
 
 
 class AccessToken(GatehouseTokenMixin, simplejwt_tokens.AccessToken):
-    """A short-lived token that authenticates requests (SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"])."""
+    """A short-lived token that authenticates requests (SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]): an RFC 9068 JWT.
+
+    `sub` is the user id (SIMPLE_JWT["USER_ID_CLAIM"]); the refresh token that makes it
+    adds `auth_time`. There is no `client_id`: the tokens go to this project's own
+    frontends, not to OAuth clients.
+    """
+
+    jose_type = ACCESS_TOKEN_TYPE
 
 
 @dataclass(frozen=True)

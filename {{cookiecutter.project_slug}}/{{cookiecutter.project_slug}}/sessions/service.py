@@ -8,8 +8,10 @@ the expiry with no cap). A token that its family had already replaced, presented
 revokes the whole family (reuse detection, RFC 9700 section 4.14.2): one of the two
 holders of that token is not its owner.
 
-A token carries `jti`, `exp`, `iat`, `token_type`, `user_id`, `aud` and `iss`, and its
-header the signing key's `kid`; an access token adds only what authn/claims.py asks for.
+A token carries `jti`, `exp`, `iat`, `token_type`, `sub` (the user id), `aud` and `iss`,
+and its header `typ` and the signing key's `kid`. An access token (`typ: at+jwt`) adds
+`auth_time` and what authn/claims.py asks for; a refresh token has `typ: rt+jwt` and
+SIMPLE_JWT["AUDIENCE"] + "/refresh" as `aud`, so that no verifier of access tokens takes it.
 Every revocation of all of a user's sessions raises the user's token version, which
 INSTANT_ACCESS_REVOCATION checks on every request (authn/tokens.py).
 """
@@ -35,6 +37,7 @@ from ..authn.claims import access_token_claims
 from ..authn.conf import gatehouse_settings
 from ..authn.signals import refresh_reuse_detected
 from ..authn.tokens import (
+    AUTH_TIME_CLAIM,
     VERSION_CLAIM,
     AccessToken,
     GatehouseTokenMixin,
@@ -53,6 +56,9 @@ logger = logging.getLogger(__name__)
 
 # The refresh token's family id.
 FAMILY_CLAIM = "fam"
+# The refresh token's JOSE `typ`, and what its `aud` adds to SIMPLE_JWT["AUDIENCE"]: only this issuer reads it.
+REFRESH_TOKEN_TYPE = "rt+jwt"  # noqa: S105 (a media type, not a secret)
+REFRESH_AUDIENCE_SUFFIX = "/refresh"
 # The message of every refused refresh token that was used before: a replay learns nothing more.
 BLACKLISTED = "Token is blacklisted"
 
@@ -74,6 +80,8 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
     does next (rotate, log out, build the access token's claims) works from that row.
     """
 
+    jose_type = REFRESH_TOKEN_TYPE
+    audience_suffix = REFRESH_AUDIENCE_SUFFIX
     access_token_class = AccessToken
     # simplejwt leaves no_copy_claims unannotated, so mypy takes its five claims for the type.
     no_copy_claims = (*simplejwt_tokens.RefreshToken.no_copy_claims, FAMILY_CLAIM)  # type: ignore[assignment]
@@ -100,6 +108,13 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
         token[FAMILY_CLAIM] = token.family.pk
         token.limit_exp_to(token.family.expires_at)
         return token
+
+    @property
+    def access_token(self) -> simplejwt_tokens.AccessToken:
+        """simplejwt's access token of this refresh token, with `auth_time`: when the login that started the family was."""
+        access = super().access_token
+        access[AUTH_TIME_CLAIM] = datetime_to_epoch(self.family.started_at)
+        return access
 
     def limit_exp_to(self, deadline: datetime) -> None:
         """Bring `exp` forward to `deadline` if it is later (the family's absolute end)."""
