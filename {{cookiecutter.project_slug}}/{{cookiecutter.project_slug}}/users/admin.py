@@ -62,7 +62,9 @@ class UserAdmin(DjangoUserAdmin):
     def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         """Switch the accounts off and end their sessions; no activation link switches them back on."""
         with transaction.atomic():
-            users = list(queryset.select_for_update())
+            # FOR NO KEY UPDATE: a refresh racing with this must not wait for the user row while it holds its
+            # session's row, which the sessions receiver then waits for (sessions/service.py, "Lock order").
+            users = list(queryset.select_for_update(no_key=True))
             queryset.update(is_active=False, activation_pending=False)
             for user in users:
                 user_deactivated.send(sender=User, request=request, user=user)
