@@ -62,8 +62,9 @@ class UserAdmin(DjangoUserAdmin):
     def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         """Switch the accounts off and end their sessions; no activation link switches them back on."""
         with transaction.atomic():
-            # FOR NO KEY UPDATE: a refresh racing with this must not wait for the user row while it holds its
-            # session's row, which the sessions receiver then waits for (sessions/service.py, "Lock order").
+            # FOR NO KEY UPDATE, not FOR UPDATE: rows written meanwhile that refer to a user check that foreign
+            # key at their commit with FOR KEY SHARE, which waits for FOR UPDATE alone; a receiver that then
+            # waited for their transaction's other rows would deadlock with it.
             users = list(queryset.select_for_update(no_key=True))
             queryset.update(is_active=False, activation_pending=False)
             for user in users:
