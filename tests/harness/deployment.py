@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,15 @@ import pytest
 
 from .processes import clean_environment, describe, run, tail
 from .rendering import render
-from .services import REDIS
+from .services import POSTGRESQL, REDIS
 from .smtp_sink import SmtpSink
 from .venvs import virtualenv_for
 
 START_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 15
 REQUEST_TIMEOUT_SECONDS = 30
+# The server's own database, where a render's databases are created and dropped.
+POSTGRESQL_MAINTENANCE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 # The servers are on loopback: a proxy configured in the developer's environment must not be asked.
 NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -101,7 +104,8 @@ def local_deployment(
     **environment: str,
 ) -> Iterator[Deployment]:
     """`answers` (the defaults for the rest) rendered and migrated, run with local settings (DEBUG off) on
-    SQLite, emailing an SMTP sink; `environment` adds REDIS_URL and the like.
+    SQLite (or, when the answers choose database=postgresql, on a PostgreSQL database of its own, dropped
+    afterwards), emailing an SMTP sink; `environment` adds REDIS_URL and the like.
 
     The Redis databases of `redis_urls` are emptied first: tasks, flows and lockout counters that
     an earlier run left there would otherwise count in this one. Without any, the deployment needs no
@@ -112,12 +116,14 @@ def local_deployment(
     path = render(dict(answers or {}), tmp_path_factory.mktemp(name), cookiecutter_config)
     bin_dir = virtualenv_for(path)
     logs = tmp_path_factory.mktemp(f"{name}-logs")
-    with SmtpSink() as sink:
+    on_postgresql = (answers or {}).get("database") == "postgresql"
+    database = postgresql_database(bin_dir, name) if on_postgresql else nullcontext(f"sqlite:///{path / name}.sqlite3")
+    with SmtpSink() as sink, database as database_url:
         full_environment = clean_environment(
             DJANGO_SETTINGS_MODULE="config.settings.local",
             DJANGO_DEBUG="false",
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DATABASE_URL=f"sqlite:///{path / f'{name}.sqlite3'}",
+            DATABASE_URL=database_url,
             EMAIL_HOST="127.0.0.1",
             EMAIL_PORT=str(sink.port),
             EMAIL_USE_TLS="false",
@@ -130,6 +136,28 @@ def local_deployment(
             assert result.returncode == 0, describe(result)
         deployment.manage("migrate", "--noinput")
         yield deployment
+
+
+@contextmanager
+def postgresql_database(bin_dir: Path, name: str) -> Iterator[str]:
+    """The URL of a fresh PostgreSQL database, dropped afterwards whatever still holds a connection to it.
+
+    The statements run with the psycopg of the venv in `bin_dir` (the render's).
+    """
+    POSTGRESQL.require()
+    database = f"gatehouse_{name.replace('-', '_')}_{secrets.token_hex(4)}"
+    run_postgresql_statement(bin_dir, f"CREATE DATABASE {database}")
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{database}"
+    finally:
+        run_postgresql_statement(bin_dir, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+def run_postgresql_statement(bin_dir: Path, statement: str) -> None:
+    """Run one statement on the server's maintenance database, with the psycopg of the venv in `bin_dir`."""
+    code = f"import psycopg; psycopg.connect({POSTGRESQL_MAINTENANCE_URL!r}, autocommit=True).execute({statement!r})"
+    result = run([bin_dir / "python", "-c", code], cwd=bin_dir, timeout=60)
+    assert result.returncode == 0, describe(result)
 
 
 def stop(process: subprocess.Popen) -> None:

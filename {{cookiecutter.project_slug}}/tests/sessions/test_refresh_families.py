@@ -1,5 +1,6 @@
-"""Refresh-token families: reuse of a replaced token revokes the login's whole family,
-concurrent refreshes give one new pair at most, and a family ends at its absolute lifetime.
+"""Refresh-token families: reuse of a replaced token revokes the login's whole family (unless it
+comes within GATEHOUSE["REFRESH_REUSE_GRACE"] of its rotation), concurrent refreshes give one new
+pair at most, and a family ends at its absolute lifetime.
 Also instant revocation of access tokens (GATEHOUSE["INSTANT_ACCESS_REVOCATION"]).
 """
 
@@ -17,36 +18,100 @@ from django.db import connection
 {%- endif %}
 from django.utils import timezone
 
+from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+from {{ cookiecutter.project_slug }}.authn.errors import TOKEN_NOT_VALID
 from {{ cookiecutter.project_slug }}.sessions import service as tokens
 from {{ cookiecutter.project_slug }}.sessions.models import RefreshFamily
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
+from ..login.helpers import captured_signals
 from ..tokens import authenticated
 from .helpers import LOGOUT_ALL_URL, logout, refresh, tokens_of
 
 ME_URL = "/api/auth/me/"
 PASSWORD_CHANGE_URL = "/api/auth/password/change/"
+# Just past REFRESH_REUSE_GRACE, and just within it.
+MOMENT = timedelta(seconds=1)
 
 
 def claims(token: str) -> dict:
     return jwt.decode(token, options={"verify_signature": False})
 
 
+def grace() -> timedelta:
+    return gatehouse_settings.REFRESH_REUSE_GRACE
+
+
+def assert_refused(response) -> None:
+    assert response.status_code == 401, (response.status_code, response.content)
+    assert response.json()["errors"][0]["code"] == TOKEN_NOT_VALID, response.json()
+
+
 @pytest.mark.django_db
-def test_replaying_a_rotated_token_revokes_the_token_that_replaced_it(api_client, issue_tokens):
+def test_replaying_a_rotated_token_after_the_grace_revokes_the_token_that_replaced_it(api_client, issue_tokens, clock):
     first = issue_tokens(UserFactory()).refresh
     second = tokens_of(refresh(api_client, first)).refresh
-    assert refresh(api_client, first).status_code == 401, "a rotated refresh token is refused"
-    assert refresh(api_client, second).status_code == 401, "its replay ends the whole family, the newest token too"
+    clock.advance(grace() + MOMENT)
+    with captured_signals("refresh_reuse_detected") as sent:
+        assert_refused(refresh(api_client, first))
+    assert_refused(refresh(api_client, second))
+    assert [name for name, _arguments in sent] == ["refresh_reuse_detected"], "reuse is reported once"
+    assert RefreshFamily.objects.get().revoked_because == RefreshFamily.RevokedBecause.REUSE
 
 
 @pytest.mark.django_db
-def test_reuse_revokes_only_that_login_not_the_users_other_sessions(api_client, issue_tokens):
+def test_a_rotated_token_used_again_within_the_grace_is_refused_and_the_family_lives_on(
+    api_client, issue_tokens, clock
+):
+    first = issue_tokens(UserFactory()).refresh
+    # The grace counts from the rotation, not from the login.
+    clock.advance(timedelta(hours=1))
+    second = tokens_of(refresh(api_client, first)).refresh
+    clock.advance(grace() - MOMENT)
+    with captured_signals("refresh_reuse_detected") as sent:
+        assert_refused(refresh(api_client, first))
+    assert sent == [], "a refresh that lost a race with another tab is no reuse"
+    assert RefreshFamily.objects.get().revoked_at is None
+    assert refresh(api_client, second).status_code == 200, "the winner's token keeps working"
+
+
+@pytest.mark.django_db
+def test_within_the_grace_every_token_replaced_recently_is_refused_without_revoking(api_client, issue_tokens, clock):
+    # Three tabs: the second refreshes again with the winner's token before the third's late request arrives.
+    first = issue_tokens(UserFactory()).refresh
+    second = tokens_of(refresh(api_client, first)).refresh
+    third = tokens_of(refresh(api_client, second)).refresh
+    assert_refused(refresh(api_client, first))
+    assert_refused(refresh(api_client, second))
+    assert refresh(api_client, third).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_grace_follows_the_setting(api_client, issue_tokens, clock, settings):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "REFRESH_REUSE_GRACE": timedelta(minutes=1)}
+    kept = issue_tokens(UserFactory()).refresh
+    kept_next = tokens_of(refresh(api_client, kept)).refresh
+    clock.advance(timedelta(seconds=50))
+    assert_refused(refresh(api_client, kept))
+    assert refresh(api_client, kept_next).status_code == 200, "50 seconds are within a grace of one minute"
+
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "REFRESH_REUSE_GRACE": timedelta(0)}
+    revoked = issue_tokens(UserFactory()).refresh
+    revoked_next = tokens_of(refresh(api_client, revoked)).refresh
+    assert_refused(refresh(api_client, revoked))
+    # With no grace, any replay revokes the family.
+    assert_refused(refresh(api_client, revoked_next))
+
+
+@pytest.mark.django_db
+def test_reuse_revokes_only_that_login_not_the_users_other_sessions(api_client, issue_tokens, clock):
     user = UserFactory()
     other_session = issue_tokens(user).refresh
     first = issue_tokens(user).refresh
     refresh(api_client, first)
+    clock.advance(grace() + MOMENT)
     refresh(api_client, first)
+    assert RefreshFamily.objects.filter(revoked_because=RefreshFamily.RevokedBecause.REUSE).count() == 1
     assert refresh(api_client, other_session).status_code == 200
 
 
@@ -70,11 +135,26 @@ def test_logout_ends_the_family(api_client, issue_tokens):
 
 
 @pytest.mark.django_db
-def test_logout_with_a_replaced_token_still_ends_the_session(api_client, issue_tokens):
+def test_logout_with_a_token_replaced_after_the_grace_is_refused_and_ends_the_session_as_reuse(
+    api_client, issue_tokens, clock
+):
     first = issue_tokens(UserFactory()).refresh
     second = tokens_of(refresh(api_client, first)).refresh
-    assert logout(api_client, first).status_code == 401
-    assert refresh(api_client, second).status_code == 401
+    clock.advance(grace() + MOMENT)
+    assert_refused(logout(api_client, first))
+    assert_refused(refresh(api_client, second))
+    assert RefreshFamily.objects.get().revoked_because == RefreshFamily.RevokedBecause.REUSE
+
+
+@pytest.mark.django_db
+def test_logout_with_a_token_replaced_within_the_grace_ends_the_session(api_client, issue_tokens, clock):
+    # A tab logs out while another tab's refresh of the same token has just won.
+    first = issue_tokens(UserFactory()).refresh
+    second = tokens_of(refresh(api_client, first)).refresh
+    clock.advance(grace() - MOMENT)
+    assert logout(api_client, first).status_code == 204
+    assert_refused(refresh(api_client, second))
+    assert RefreshFamily.objects.get().revoked_because == RefreshFamily.RevokedBecause.LOGOUT
 
 
 @pytest.mark.django_db
@@ -97,7 +177,7 @@ def test_no_rotated_token_outlives_the_family_and_the_family_ends_however_often_
 {%- if cookiecutter.database == "postgresql" %}
 
 
-# Row locks (SELECT ... FOR UPDATE) serialize the two refreshes; PostgreSQL has them, SQLite does not.
+# The compare-and-swap UPDATE's row lock serializes the two refreshes; PostgreSQL has row locks, SQLite does not.
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_refreshes_with_one_token_give_at_most_one_new_pair():
     from rest_framework.test import APIClient
@@ -125,6 +205,52 @@ def test_two_concurrent_refreshes_with_one_token_give_at_most_one_new_pair():
         thread.join(timeout=30)
     assert sorted(statuses) == [200, 401], statuses
     assert refresh(APIClient(), new_tokens[0]).status_code == 200, "the winner's token is the family's live one"
+    assert RefreshFamily.objects.get().revoked_at is None, "the loser of the race does not revoke the family"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_racing_a_deactivation_in_the_admin_neither_deadlocks_nor_outlives_it(client):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from {{ cookiecutter.project_slug }}.sessions.service import end_sessions_of_deactivated_user, issue_tokens
+    from {{ cookiecutter.project_slug }}.users.signals import user_deactivated
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    user = UserFactory()
+    token = issue_tokens(user).refresh
+    statuses: list[int] = []
+    minted: list[str] = []
+
+    def refresh_in_another_connection() -> None:
+        response = refresh(APIClient(), token)
+        statuses.append(response.status_code)
+        if response.status_code == 200:
+            minted.append(tokens_of(response).refresh)
+        connection.close()
+
+    refreshing = threading.Thread(target=refresh_in_another_connection)
+
+    def end_sessions_while_a_refresh_runs(sender, request, user, **kwargs) -> None:
+        # The admin's action holds the user row now: the refresh gets as far as it can, and must not
+        # end up holding its family's row while it waits for the user row (a deadlock).
+        refreshing.start()
+        refreshing.join(timeout=3)
+        end_sessions_of_deactivated_user(sender, request=request, user=user, **kwargs)
+
+    user_deactivated.disconnect(dispatch_uid="sessions.end_sessions")
+    user_deactivated.connect(end_sessions_while_a_refresh_runs, dispatch_uid="sessions.end_sessions")
+    try:
+        body = {"action": "deactivate_users", "_selected_action": [str(user.pk)]}
+        response = client.post(reverse("admin:users_user_changelist"), body)
+    finally:
+        user_deactivated.disconnect(dispatch_uid="sessions.end_sessions")
+        user_deactivated.connect(end_sessions_of_deactivated_user, dispatch_uid="sessions.end_sessions")
+    refreshing.join(timeout=30)
+    assert response.status_code == 302, response.content
+    assert statuses in ([200], [401]), statuses
+    for refused in (token, *minted):
+        assert refresh(APIClient(), refused).status_code == 401, "no token of the session outlives the deactivation"
 {%- endif %}
 
 

@@ -138,8 +138,13 @@ def set_password(user: User, password: str) -> None:
 
 
 def locked_user(uid: str) -> User | None:
-    """The account a link's `uid` names, locked until the transaction ends; None for a bad uid."""
+    """The account a link's `uid` names, locked until the transaction ends; None for a bad uid.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: the foreign-key checks of a refresh racing with
+    this (their KEY SHARE lock on the user row) do not wait for it (sessions/service.py,
+    "Lock order").
+    """
     pk = decode_uid(uid)
     if pk is None:
         return None
-    return get_user_model()._default_manager.select_for_update().filter(pk=pk).first()
+    return get_user_model()._default_manager.select_for_update(no_key=True).filter(pk=pk).first()

@@ -121,6 +121,9 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXY_COUNT": 0,
     # Refresh-token families: every refresh token rotated from one login ends this long after it.
     "REFRESH_FAMILY_MAX_AGE": timedelta(days=30),
+    # A refresh token used again this soon after its rotation (two tabs refreshing at once) is refused
+    # and its family kept; used later, it revokes the family (reuse detection). timedelta(0): no grace.
+    "REFRESH_REUSE_GRACE": timedelta(seconds=10),
     # Access tokens carry a per-user version (`ver`) checked on every request against the
     # cache (one cache read per request): logout everywhere, a password change or reset and
     # deactivation then refuse existing access tokens at once instead of at their expiry.

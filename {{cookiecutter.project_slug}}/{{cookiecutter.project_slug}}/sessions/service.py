@@ -6,7 +6,12 @@ rotation and "log out everywhere" can blacklist them. Rotation keeps the family 
 never extends it past the login + REFRESH_FAMILY_MAX_AGE (simplejwt's rotation slides
 the expiry with no cap). A token that its family had already replaced, presented again,
 revokes the whole family (reuse detection, RFC 9700 section 4.14.2): one of the two
-holders of that token is not its owner.
+holders of that token is not its owner. Except within REFRESH_REUSE_GRACE of its
+rotation: two tabs of one browser refreshing with the same token at once are not an
+attack, so the late one gets a 401 and the family lives on with the winner's token
+(a deliberate deviation from RFC 9700, bounded to a few seconds). The time a token was
+replaced is its blacklist row's `blacklisted_at`, written by the rotation itself. A
+logout with such a token still ends the session.
 
 A token carries `jti`, `exp`, `iat`, `token_type`, `sub` (the user id), `aud` and `iss`,
 and its header `typ` and the signing key's `kid`. An access token (`typ: at+jwt`) adds
@@ -14,6 +19,33 @@ and its header `typ` and the signing key's `kid`. An access token (`typ: at+jwt`
 SIMPLE_JWT["AUDIENCE"] + "/refresh" as `aud`, so that no verifier of access tokens takes it.
 Every revocation of all of a user's sessions raises the user's token version, which
 INSTANT_ACCESS_REVOCATION checks on every request (authn/tokens.py).
+
+Lock order. Whatever races with what (refreshes of one token, a refresh and a logout,
+logout everywhere, a deactivation, a password change or reset), every transaction
+takes its row locks in this order, skipping levels it does not need and never coming
+back to an earlier one, so that none waits on another that waits on it (a deadlock,
+which PostgreSQL breaks by failing one of them, a 503):
+
+1. The user row, and only ever FOR NO KEY UPDATE: the admin's deactivation, a password
+   reset or an activation (accounts/passwords.py, locked_user), a password change's
+   save, and revoke_all_refresh_tokens() (so only one of those runs at a time for a
+   user). Never FOR UPDATE: every token row written here has a foreign key to the user
+   row, which PostgreSQL checks at COMMIT (Django's foreign keys are DEFERRABLE
+   INITIALLY DEFERRED) with FOR KEY SHARE, after the transaction took its family row.
+   FOR KEY SHARE waits only for FOR UPDATE (and a DELETE): a transaction holding the
+   user row that way while it waits for a family would deadlock with a rotation.
+   Deleting a user should end its sessions first, in the same transaction.
+2. The family row: a rotation's compare-and-swap UPDATE, revoke_family()'s SELECT ...
+   FOR UPDATE (of the family alone, not of the user row it reads with it), the UPDATE
+   of every family of a user in revoke_all_refresh_tokens().
+3. The token rows (outstanding and blacklisted): a family's are written only while its
+   row is held, so two writers of one token always queue on the family first.
+4. The token version in the cache, raised once the families are revoked. A rotation
+   reads it before it takes its family row, so that an access token minted by a
+   rotation that a revocation waited for carries the version that revocation retires.
+
+Two refreshes of one token, or a refresh and a logout, queue on their family's row; the
+loser finds the family moved on (or revoked) and is refused, never failed.
 """
 
 from __future__ import annotations
@@ -23,9 +55,10 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 from rest_framework_simplejwt import tokens as simplejwt_tokens
 from rest_framework_simplejwt.exceptions import TokenError
@@ -63,12 +96,20 @@ REFRESH_AUDIENCE_SUFFIX = "/refresh"
 BLACKLISTED = "Token is blacklisted"
 
 
-class RefreshTokenReused(TokenError):
-    """A refresh token that its family had already replaced was presented: the family must be revoked."""
+class RefreshTokenReplaced(TokenError):
+    """A refresh token that its live family had already replaced was presented again; `family` is that family."""
 
-    def __init__(self, family_id: str) -> None:
+    def __init__(self, family: RefreshFamily) -> None:
         super().__init__(BLACKLISTED)
-        self.family_id = family_id
+        self.family = family
+
+
+class RefreshTokenReused(RefreshTokenReplaced):
+    """A replaced token came back after REFRESH_REUSE_GRACE: somebody else holds a copy, the family must be revoked."""
+
+
+class RefreshTokenJustReplaced(RefreshTokenReplaced):
+    """A replaced token came back within REFRESH_REUSE_GRACE of its rotation (another tab's refresh): refused alone."""
 
 
 class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
@@ -144,15 +185,19 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
         self.check_blacklist()
 
     def check_blacklist(self) -> None:
-        """Refuse a used token or one whose session has ended; RefreshTokenReused when its live family had replaced it.
+        """Refuse a used token or one whose session has ended.
 
-        One query reads the family, its user, and whether this token is blacklisted.
+        A token that its live family had replaced raises RefreshTokenJustReplaced within
+        REFRESH_REUSE_GRACE of its rotation (when it was blacklisted), RefreshTokenReused
+        after. One query reads the family, its user, and when this token was blacklisted.
         """
         jti = self.payload.get(api_settings.JTI_CLAIM)
         family = (
             RefreshFamily.objects.select_related("user")
             .annotate(
-                token_blacklisted=Exists(BlacklistedToken.objects.filter(token__jti=jti)),
+                token_blacklisted_at=Subquery(
+                    BlacklistedToken.objects.filter(token__jti=jti).values("blacklisted_at")[:1]
+                ),
                 outstanding_id=Subquery(OutstandingToken.objects.filter(jti=jti).values("pk")[:1]),
             )
             .filter(pk=str(self.payload.get(FAMILY_CLAIM)))
@@ -160,9 +205,11 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
         )
         if family is None:
             raise TokenError("The token's session has ended")
-        if family.token_blacklisted:
+        if family.token_blacklisted_at is not None:
             if family.revoked_at is None and family.current_jti != jti:
-                raise RefreshTokenReused(family.pk)
+                if family.token_blacklisted_at > timezone.now() - gatehouse_settings.REFRESH_REUSE_GRACE:
+                    raise RefreshTokenJustReplaced(family)
+                raise RefreshTokenReused(family)
             raise TokenError(BLACKLISTED)
         if family.revoked_at is not None or family.expires_at <= timezone.now():
             raise TokenError("The token's session has ended")
@@ -179,12 +226,16 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
         return user
 
 
-def token_pair(refresh: RefreshToken, user: User, raw_refresh: str) -> TokenPair:
-    """The pair made of `refresh` (signed as `raw_refresh`) and a fresh access token for `user`, its owner."""
+def token_pair(refresh: RefreshToken, user: User, raw_refresh: str, token_version: int | None = None) -> TokenPair:
+    """The pair made of `refresh` (signed as `raw_refresh`) and a fresh access token for `user`, its owner.
+
+    With INSTANT_ACCESS_REVOCATION, the access token carries `token_version` (as read by
+    access_token_version()), or the user's version now.
+    """
     access = refresh.access_token
     access.payload.update(access_token_claims(user))
     if gatehouse_settings.INSTANT_ACCESS_REVOCATION:
-        access[VERSION_CLAIM] = current_token_version(refresh[api_settings.USER_ID_CLAIM])
+        access[VERSION_CLAIM] = access_token_version(user) if token_version is None else token_version
     return TokenPair(
         access=str(access),
         refresh=raw_refresh,
@@ -192,6 +243,13 @@ def token_pair(refresh: RefreshToken, user: User, raw_refresh: str) -> TokenPair
         access_expires_at=access["exp"],
         refresh_expires_at=refresh["exp"],
     )
+
+
+def access_token_version(user: User) -> int | None:
+    """The token version new access tokens of `user` carry (one cache read); None without INSTANT_ACCESS_REVOCATION."""
+    if not gatehouse_settings.INSTANT_ACCESS_REVOCATION:
+        return None
+    return current_token_version(user.pk)
 
 
 def issue_tokens(user: User) -> TokenPair:
@@ -212,14 +270,16 @@ def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -
 
     Raises TokenError when the token is invalid, already used, its family is over, or
     its user is gone or inactive. A token its family had already replaced revokes the
-    family first (and `refresh_reuse_detected` is sent with `request`).
+    family first (and `refresh_reuse_detected` is sent with `request`), unless it was
+    replaced less than REFRESH_REUSE_GRACE ago: then it is refused alone.
 
     The family moves on with one conditional UPDATE (compare-and-swap on its current
     `jti`): two requests racing with the same token cannot both succeed, since only one
     of them finds the token still current; the other is refused without revoking the
     family (a client that refreshed twice at once is not an attacker). The UPDATE's row
     lock also serializes this with revoke_family() and revoke_all_refresh_tokens(): a
-    token minted here is either seen by a concurrent revocation or refused by it.
+    token minted here is either seen by a concurrent revocation or refused by it (see
+    the module's lock order).
     """
     refresh = load_refresh_token(raw_refresh, request)
     user = refresh.active_user()
@@ -227,6 +287,8 @@ def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -
         return token_pair(refresh, user, raw_refresh)
     family = refresh.family
     replaced_jti, replaced_outstanding_id = refresh[api_settings.JTI_CLAIM], refresh.outstanding_id
+    # Read before the family row is locked: a revocation waiting for this rotation raises it afterwards.
+    token_version = access_token_version(user)
     refresh.set_jti()
     refresh.set_exp()
     refresh.set_iat()
@@ -241,7 +303,7 @@ def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -
         family.current_jti = refresh[api_settings.JTI_CLAIM]
         raw_rotated = refresh.issue()
         blacklist_replaced_token(replaced_outstanding_id, replaced_jti, raw_refresh, user)
-    return token_pair(refresh, user, raw_rotated)
+    return token_pair(refresh, user, raw_rotated, token_version)
 
 
 def blacklist_replaced_token(outstanding_id: int | None, jti: str, raw_token: str, user: User) -> None:
@@ -270,8 +332,14 @@ def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None
     token, or already used (a replaced one revokes its family as reuse does). A refresh
     racing with this logout cannot keep the session alive: the family is locked first,
     and revoked whichever of the two got there first (the refresh's new token with it).
+    A token replaced within REFRESH_REUSE_GRACE (the racing refresh won a moment ago)
+    still logs out: its family ends with the token that replaced it.
     """
-    refresh = load_refresh_token(raw_refresh, request)
+    try:
+        refresh = load_refresh_token(raw_refresh, request)
+    except RefreshTokenJustReplaced as replaced:
+        revoke_family(replaced.family.pk, RefreshFamily.RevokedBecause.LOGOUT)
+        return replaced.family.user
     revoke_family(
         refresh[FAMILY_CLAIM], RefreshFamily.RevokedBecause.LOGOUT, also_blacklist=refresh[api_settings.JTI_CLAIM]
     )
@@ -279,12 +347,18 @@ def blacklist_refresh_token(raw_refresh: str, request: HttpRequest | None = None
 
 
 def load_refresh_token(raw_refresh: str, request: HttpRequest | None) -> RefreshToken:
-    """The verified refresh token, with its family; on reuse of a replaced one, revoke its family, report it, and refuse."""
+    """The verified refresh token, with its family; on reuse of a replaced one, revoke its family, report it, and refuse.
+
+    A token replaced within REFRESH_REUSE_GRACE raises RefreshTokenJustReplaced and changes nothing.
+    """
     try:
         # simplejwt annotates the encoded token as a Token; it is the JWT's text.
         return RefreshToken(raw_refresh)  # type: ignore[arg-type]
+    except RefreshTokenJustReplaced as replaced:
+        logger.info("Refresh token used again within REFRESH_REUSE_GRACE: refused, family %s kept", replaced.family.pk)
+        raise
     except RefreshTokenReused as reuse:
-        family = revoke_family(reuse.family_id, RefreshFamily.RevokedBecause.REUSE)
+        family = revoke_family(reuse.family.pk, RefreshFamily.RevokedBecause.REUSE)
         if family is not None:
             logger.warning("Refresh token reuse: family %s of user %s revoked", family.pk, family.user_id)
             refresh_reuse_detected.send(sender=RefreshToken, request=request, user=family.user, family=family.pk)
@@ -294,13 +368,14 @@ def load_refresh_token(raw_refresh: str, request: HttpRequest | None) -> Refresh
 def revoke_family(family_id: str, reason: str, also_blacklist: str | None = None) -> RefreshFamily | None:
     """Revoke a live family and blacklist its current refresh token (and the token `also_blacklist` names).
 
-    Returns the family, or None if it was not live. The family row is locked first, so
-    that a concurrent rotation either finished before (its new token is the one
-    blacklisted here) or finds the family revoked.
+    Returns the family, or None if it was not live. The family row is locked first (not
+    the user row read with it: see the module's lock order), so that a concurrent
+    rotation either finished before (its new token is the one blacklisted here) or
+    finds the family revoked.
     """
     with transaction.atomic():
         family = (
-            RefreshFamily.objects.select_for_update()
+            RefreshFamily.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=family_id, revoked_at__isnull=True)
             .first()
@@ -326,11 +401,15 @@ def revoke_all_refresh_tokens(user: User) -> int:
     tokens already issued live out their short lifetime, unless TOKEN_USER_SOURCE=
     "database" or INSTANT_ACCESS_REVOCATION refuses them sooner.
 
-    The UPDATE of the families waits for any rotation in flight (which holds its
-    family's row) and makes any later one fail; the tokens are listed after it, so a
-    token that a rotation minted just before is among them.
+    The user row is locked first (FOR NO KEY UPDATE, which the foreign-key checks of
+    rotations do not wait for), so that two revocations of one user's families never
+    lock them in different orders. The UPDATE of the families waits for any rotation
+    in flight (which holds its family's row) and makes any later one fail; the tokens
+    are listed after it, so a token that a rotation minted just before is among them.
+    The token version is raised last (see the module's lock order).
     """
     with transaction.atomic():
+        get_user_model()._default_manager.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
         RefreshFamily.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_because=RefreshFamily.RevokedBecause.REVOKE_ALL
         )

@@ -83,7 +83,10 @@ class TokenRefreshView(simplejwt_views.TokenRefreshView):
 class LogoutView(simplejwt_views.TokenBlacklistView):
     """End one session: blacklist its refresh token.
 
-    A forged, malformed or already blacklisted token is refused and changes nothing.
+    A forged, malformed or expired token is refused and changes nothing. A token that
+    its session had replaced still ends that session: within REFRESH_REUSE_GRACE of its
+    rotation (a refresh in another tab won a moment ago) as a logout, later refused as
+    reuse.
     """
 
     serializer_class = RefreshTokenRequestSerializer

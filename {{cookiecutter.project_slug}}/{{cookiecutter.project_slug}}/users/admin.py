@@ -62,7 +62,10 @@ class UserAdmin(DjangoUserAdmin):
     def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         """Switch the accounts off and end their sessions; no activation link switches them back on."""
         with transaction.atomic():
-            users = list(queryset.select_for_update())
+            # FOR NO KEY UPDATE, not FOR UPDATE: rows written meanwhile that refer to a user check that foreign
+            # key at their commit with FOR KEY SHARE, which waits for FOR UPDATE alone; a receiver that then
+            # waited for their transaction's other rows would deadlock with it.
+            users = list(queryset.select_for_update(no_key=True))
             queryset.update(is_active=False, activation_pending=False)
             for user in users:
                 user_deactivated.send(sender=User, request=request, user=user)
