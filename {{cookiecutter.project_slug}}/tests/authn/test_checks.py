@@ -1,10 +1,13 @@
 """The core's system checks refuse inconsistent authentication settings, each with its own id."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.checks import run_checks
 from django.core.management import call_command
 
 from {{ cookiecutter.project_slug }}.authn import checks
+from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
 
 
 def ids_of(messages) -> list[str]:
@@ -41,6 +44,21 @@ def test_an_unknown_gatehouse_setting_is_refused(gatehouse):
     messages = checks.check_known_settings()
     assert ids_of(messages) == [checks.UNKNOWN_SETTING]
     assert "'TOKEN_TRANSPROT'" in messages[0].msg
+
+
+@pytest.mark.parametrize("value", ["10 seconds", timedelta(seconds=-1), -1, None])
+def test_a_duration_that_is_not_a_timedelta_or_seconds_is_refused(value, gatehouse):
+    gatehouse(FLOW_TTL=value)
+    messages = checks.check_durations()
+    assert ids_of(messages) == [checks.DURATION_INVALID]
+    assert "'FLOW_TTL'" in messages[0].msg
+
+
+@pytest.mark.parametrize("seconds", [5, 2.5, 0])
+def test_a_duration_given_in_seconds_is_read_as_a_timedelta(seconds, gatehouse):
+    gatehouse(REFRESH_REUSE_GRACE=seconds)
+    assert checks.check_durations() == []
+    assert gatehouse_settings.REFRESH_REUSE_GRACE == timedelta(seconds=seconds)
 
 
 def test_an_unknown_endpoint_name_is_refused(gatehouse):

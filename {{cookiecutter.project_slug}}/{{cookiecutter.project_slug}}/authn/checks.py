@@ -9,6 +9,7 @@ login: the scenarios; the cookie transport: its cookies; remote: the auth servic
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.core.checks import CheckMessage, Error, Tags, register
 
 from .adapter import GatehouseAdapter
 from .authentication import TOKEN_USER_SOURCES
-from .conf import DEFAULTS, SETTINGS_NAME, gatehouse_settings
+from .conf import DEFAULTS, SETTINGS_NAME, as_duration, gatehouse_settings, is_duration_setting
 from .endpoints import known_endpoints
 
 # The algorithm this project was generated for: its key variables, scripts/write_env_file.py
@@ -30,6 +31,7 @@ ISSUER_MISSING = "gatehouse.E008"
 UNEXPECTED_ALGORITHM = "gatehouse.E009"
 UNKNOWN_SETTING = "gatehouse.E013"
 ADAPTER_INVALID = "gatehouse.E014"
+DURATION_INVALID = "gatehouse.E015"
 
 
 def simple_jwt() -> dict[str, Any]:
@@ -51,6 +53,26 @@ def check_known_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             id=UNKNOWN_SETTING,
         )
     ]
+
+
+@register(Tags.security)
+def check_durations(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Every duration must be a timedelta or a number of seconds, and not negative."""
+    configured = getattr(settings, SETTINGS_NAME, {})
+    errors: list[CheckMessage] = []
+    for name in sorted(filter(is_duration_setting, configured)):
+        value = as_duration(configured[name])
+        if isinstance(value, timedelta) and value >= timedelta(0):
+            continue
+        errors.append(
+            Error(
+                f"GATEHOUSE[{name!r}] is {configured[name]!r}, not a duration.",
+                hint="Give a datetime.timedelta or a number of seconds, zero or more.",
+                obj="settings.GATEHOUSE",
+                id=DURATION_INVALID,
+            )
+        )
+    return errors
 
 
 @register(Tags.security)

@@ -4,7 +4,9 @@ Every tunable of every app lives here with its default, as simplejwt's `api_sett
 does; the defaults are the same in every project, and config/settings/base.py sets what
 the project's answers chose. Dotted paths named in IMPORT_STRINGS are imported on first
 use. Code reads `gatehouse_settings.NAME`, never `getattr(settings, ...)`; a key that is
-not here is refused by the system check `gatehouse.E013`.
+not here is refused by the system check `gatehouse.E013`. Durations are timedeltas, and
+may be given as a number of seconds (`"REFRESH_REUSE_GRACE": 5`): code always reads a
+timedelta (`gatehouse.E015` refuses anything else, and negative durations).
 """
 
 from __future__ import annotations
@@ -146,8 +148,27 @@ IMPORT_STRINGS = (
 )
 
 
+def is_duration_setting(name: str) -> bool:
+    """Whether the setting `name` is a duration (its default is a timedelta)."""
+    return isinstance(DEFAULTS.get(name), timedelta)
+
+
+def as_duration(value: Any) -> Any:
+    """A number of seconds as a timedelta; anything else as it is (the system check judges it)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    return value
+
+
 class GatehouseSettings(APISettings):
     """DRF's settings reader, pointed at the `GATEHOUSE` dict instead of `REST_FRAMEWORK`."""
+
+    def __getattr__(self, name: str) -> Any:
+        value = super().__getattr__(name)
+        if is_duration_setting(name):
+            value = as_duration(value)
+            setattr(self, name, value)
+        return value
 
     @property
     def user_settings(self) -> dict[str, Any]:
