@@ -58,7 +58,8 @@ def test_a_duration_that_is_not_a_timedelta_or_seconds_is_refused(value, gatehou
 def test_a_duration_given_in_seconds_is_read_as_a_timedelta(seconds, gatehouse):
     gatehouse(REFRESH_REUSE_GRACE=seconds)
     assert checks.check_durations() == []
-    assert gatehouse_settings.REFRESH_REUSE_GRACE == timedelta(seconds=seconds)
+    grace = gatehouse_settings.REFRESH_REUSE_GRACE
+    assert grace == timedelta(seconds=seconds)
 
 
 def test_an_unknown_endpoint_name_is_refused(gatehouse):
