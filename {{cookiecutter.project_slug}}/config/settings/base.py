@@ -362,6 +362,7 @@ DRF_STANDARDIZED_ERRORS = {
 # ------------------------------------------------------------------------------
 # Every setting and its default: {{ cookiecutter.project_slug }}/authn/conf.py.
 GATEHOUSE = {
+    {%- if cookiecutter.auth_role != "client_service" %}
     # Offered by GET /api/auth/options/ in this order; add your own scenario classes here.
     "LOGIN_SCENARIOS": [
         {%- if cookiecutter.use_password_login == "y" %}
@@ -374,6 +375,7 @@ GATEHOUSE = {
         "{{ cookiecutter.project_slug }}.login.scenarios.PasswordAndEmailCodeScenario",
         {%- endif %}
     ],
+    {%- endif %}
     # Where tokens travel (the token_transport answer; authn/transports/).
     {%- if cookiecutter.token_transport == "cookie" %}
     "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.cookie.CookieTransport",

@@ -64,14 +64,21 @@ def test_a_user_id_that_is_no_uuid_is_refused(api_client, remote_token):
     assert response.status_code == 401
 
 
-def test_an_email_held_by_another_copy_is_refused_not_a_500(api_client, remote_token):
-    User.objects.create_user(email="ada@example.com", password=None)
+def test_an_email_held_by_a_stale_copy_goes_to_the_user_the_auth_service_now_gives_it(api_client, remote_token):
+    stale = User.objects.create_user(email="ada@example.com", password=None)
     response = api_client.get(ME_URL, **authenticated(remote_token()))
-    assert response.status_code == 401
-    assert response.json()["errors"][0]["code"] == "token_not_valid"
+    assert response.status_code == 200, response.content
+    assert response.json()["email"] == "ada@example.com"
+    stale.refresh_from_db()
+    assert stale.email == f"{stale.pk}@stale-copy.invalid"
 
 
-def test_the_claims_mapper_setting_maps_extra_claims(settings, api_client, remote_token, remote_user):
-    settings.GATEHOUSE = {**settings.GATEHOUSE, "REMOTE_USER_CLAIMS_MAPPER": f"{__name__}.mapper_with_nickname"}
-    api_client.get(ME_URL, **authenticated(remote_token(nickname="Countess")))
-    assert User.objects.get(pk=remote_user.pk).last_name == "Countess"
+def test_a_copy_whose_new_email_another_copy_still_holds_takes_it(api_client, remote_token, remote_user):
+    # Ada moved to an address whose former holder left the auth service and has not been seen here since.
+    api_client.get(ME_URL, **authenticated(remote_token()))
+    former_holder = User.objects.create_user(email="countess@example.com", password=None)
+    response = api_client.get(ME_URL, **authenticated(remote_token(email="countess@example.com")))
+    assert response.status_code == 200, response.content
+    assert User.objects.get(pk=remote_user.pk).email == "countess@example.com"
+    former_holder.refresh_from_db()
+    assert former_holder.email == f"{former_holder.pk}@stale-copy.invalid"

@@ -6,6 +6,12 @@ differ from what it holds: a request whose token says nothing new costs one read
 Passwords never reach this service: a copy's password is unusable. The email is
 copied as the claim carries it: the auth service's stored address, already in its
 canonical form (users/managers.py), and never looked up here.
+
+The auth service holds one account per address, and a token is signed now, so a
+claimed email that another copy here still holds is stale in that copy: its user
+changed address or was deleted there, and has not been seen here since. The stale
+copy gives the address up (it gets a placeholder under the reserved `.invalid`
+domain, RFC 2606) and takes its real one back from its own next token.
 """
 
 from __future__ import annotations
@@ -56,8 +62,7 @@ def map_user_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
 def user_from_claims(claims: Mapping[str, Any]) -> User:
     """The local copy of the claims' user, created or updated to match them.
 
-    Raises TokenNotValid when the user id is not one, or when another local row
-    already has the claimed email (a copy of a user the auth service has deleted).
+    Raises TokenNotValid when the user id is not one.
     """
     user_model = get_user_model()
     # USER_ID_FIELD names a column of the user model, never a relation.
@@ -77,7 +82,10 @@ def user_from_claims(claims: Mapping[str, Any]) -> User:
     if changed:
         for name in changed:
             setattr(user, name, fields[name])
-        user.save(update_fields=changed)
+        with transaction.atomic():
+            if "email" in changed:
+                release_email_of_stale_copy(user_model, user.email, user_id)
+            user.save(update_fields=changed)
     return user
 
 
@@ -87,11 +95,19 @@ def create_copy(user_model: type[User], user_id: Any, fields: dict[str, Any]) ->
     user.set_unusable_password()
     try:
         with transaction.atomic():
+            if user.email:
+                release_email_of_stale_copy(user_model, user.email, user_id)
             user.save(force_insert=True)
-    except IntegrityError as error:
-        existing = user_model.objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
-        if existing is not None:
-            return existing
-        logger.warning("A local user already has the email of the auth service's user %s.", user_id)
-        raise TokenNotValid("This account cannot be used here; contact the administrators.") from error
+    except IntegrityError:
+        # A concurrent request has just created this copy.
+        return user_model.objects.get(**{api_settings.USER_ID_FIELD: user_id})
     return user
+
+
+def release_email_of_stale_copy(user_model: type[User], email: str, user_id: Any) -> None:
+    """Give `email` up in any other copy that holds it: that copy's address is stale (module docstring)."""
+    holders = user_model.objects.select_for_update().filter(email=email)
+    for stale in holders.exclude(**{api_settings.USER_ID_FIELD: user_id}):
+        logger.info("The local copy of user %s gives up an address the auth service now gives another user.", stale.pk)
+        stale.email = f"{stale.pk}@stale-copy.invalid"
+        stale.save(update_fields=["email"])
