@@ -13,8 +13,8 @@ from ..openapi import assert_operation, openapi_schema
 
 pytestmark = pytest.mark.django_db
 
-# A value for each argument of a route: any scenario reaches the login view, which answers for it.
-ROUTE_ARGUMENTS = {"scenario": "password"}
+# A value for each argument of a route: any scenario reaches the login view, any session id the session view.
+ROUTE_ARGUMENTS = {"scenario": "password", "session_id": "0" * 32}
 # What the schema must say of each core endpoint: method -> (request component or None, answer status,
 # answer component).
 SCHEMA_CONTRACT = {

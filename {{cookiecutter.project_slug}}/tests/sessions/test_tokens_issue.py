@@ -97,10 +97,12 @@ def test_a_completed_login_updates_last_login(api_client):
 # An auth service's access tokens also carry what client services copy of the user (test_jwks.py).
 def test_tokens_carry_only_ids_times_type_audience_and_issuer(api_client):
     issued = tokens_of(log_in(api_client, UserFactory(first_name="Ada")))
-    # An access token also says when its user logged in (RFC 9068).
-    assert set(claims_of(issued.access)) == TOKEN_CLAIMS | {"auth_time"}
-    # A refresh token also names its family (the login it was rotated from), an opaque random id.
-    assert set(claims_of(issued.refresh)) == TOKEN_CLAIMS | {"fam"}
+    # An access token also says when its user logged in (RFC 9068) and names its session (OIDC's `sid`).
+    access, refresh = claims_of(issued.access), claims_of(issued.refresh)
+    assert set(access) == TOKEN_CLAIMS | {"auth_time", "sid"}
+    # A refresh token also names its family (the login it was rotated from), an opaque random id: the session.
+    assert set(refresh) == TOKEN_CLAIMS | {"fam"}
+    assert access["sid"] == refresh["fam"]
     assert "Ada" not in str(claims_of(issued.access))
 {%- endif %}
 

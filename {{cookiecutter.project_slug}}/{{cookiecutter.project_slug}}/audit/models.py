@@ -7,6 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Browsers send a few hundred characters at most; anything longer is cut to what the column keeps.
+USER_AGENT_MAX_LENGTH = 256
+
 
 class AuthEvent(models.Model):
     """One security event of the audit log: a login, a failure, a lockout, a logout, a revocation.
@@ -24,6 +27,7 @@ class AuthEvent(models.Model):
         LOGOUT = "logout", _("logout")
         LOGOUT_ALL = "logout_all", _("logout everywhere")
         REFRESH_REUSE_DETECTED = "refresh_reuse_detected", _("refresh token reuse detected")
+        SESSION_ENDED = "session_ended", _("session ended")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET = "password_reset", _("password reset")
 
@@ -38,7 +42,7 @@ class AuthEvent(models.Model):
     )
     identifier_hash = models.CharField(_("identifier hash"), max_length=64, blank=True)
     client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
-    user_agent = models.CharField(_("user agent"), max_length=256, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=USER_AGENT_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     extra = models.JSONField(_("extra"), default=dict, blank=True)
 

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from ..authn import signals
 from ..authn.conf import gatehouse_settings
-from ..authn.identity import client_ip, identifier_key
-from .models import AuthEvent
+from ..authn.identity import client_ip, client_user_agent, identifier_key
+from .models import USER_AGENT_MAX_LENGTH, AuthEvent
 
 if TYPE_CHECKING:
     from django.dispatch import Signal
@@ -35,9 +35,6 @@ if TYPE_CHECKING:
     from ..users.models import User
 
 logger = logging.getLogger(__name__)
-
-# Browsers send a few hundred characters at most; anything longer is noise or an attack on the table.
-USER_AGENT_MAX_LENGTH = AuthEvent._meta.get_field("user_agent").max_length
 
 
 def record(
@@ -54,7 +51,7 @@ def record(
         user=user if user is not None and user.pk is not None else None,
         identifier_hash=identifier_hash,
         client_ip=(client_ip(request) or None) if request is not None else None,
-        user_agent=user_agent(request),
+        user_agent=client_user_agent(request, USER_AGENT_MAX_LENGTH),
         extra=extra,
     )
     try:
@@ -69,13 +66,6 @@ def record(
         logger.exception("Could not write the audit event %s", kind)
         return None
     return event
-
-
-def user_agent(request: HttpRequest | None) -> str:
-    """The request's User-Agent header, cut to what the column keeps."""
-    if request is None:
-        return ""
-    return request.headers.get("user-agent", "")[:USER_AGENT_MAX_LENGTH]
 
 
 def user_identifier_hash(user: User | None) -> str:
@@ -151,6 +141,12 @@ def on_refresh_reuse_detected(
     )
 
 
+def on_session_ended(sender: type, request: HttpRequest, user: User, session: str, **kwargs: Any) -> None:
+    record(
+        AuthEvent.Kind.SESSION_ENDED, request, user=user, identifier_hash=user_identifier_hash(user), family=session
+    )
+
+
 def on_password_changed(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user, identifier_hash=user_identifier_hash(user))
 
@@ -168,6 +164,7 @@ def connect_receivers() -> None:
         signals.logged_out: on_logged_out,
         signals.logged_out_everywhere: on_logged_out_everywhere,
         signals.refresh_reuse_detected: on_refresh_reuse_detected,
+        signals.session_ended: on_session_ended,
         signals.post_password_change: on_password_changed,
         signals.post_password_reset: on_password_reset,
     }

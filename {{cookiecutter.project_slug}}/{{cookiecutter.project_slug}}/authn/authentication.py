@@ -19,6 +19,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from .conf import gatehouse_settings
 from .errors import TokenNotValid
+from .signals import access_token_authenticated
 from .tokens import check_token_version
 from .transports.base import get_transport
 
@@ -55,6 +56,17 @@ class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
     """
 
     def authenticate(self, request: Request) -> tuple[Any, Token] | None:
+        """The user and access token of the request, or None without one; sends `access_token_authenticated`.
+
+        The signal is how the sessions app notes when a session was last used.
+        """
+        authenticated = self.read_token(request)
+        if authenticated is not None:
+            access_token_authenticated.send(sender=type(self), request=request, token=authenticated[1])
+        return authenticated
+
+    def read_token(self, request: Request) -> tuple[Any, Token] | None:
+        """The user and access token of the request's header or cookie, as the transport reads them."""
         transport = get_transport()
         header = self.get_header(request) if transport.reads_bearer_header else None
         if header is not None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 USER_COPY_CLAIMS = ("email", "first_name", "last_name", "is_staff", "is_superuser")
 # Claims that the token classes set and check: a function of the user must never change them.
 RESERVED_CLAIMS = frozenset(
-    {"aud", "auth_time", "exp", "fam", "iat", "iss", "jti", "nbf", "sub", "token_type", "user_id", "ver"}
+    {"aud", "auth_time", "exp", "fam", "iat", "iss", "jti", "nbf", "sid", "sub", "token_type", "user_id", "ver"}
 )
 
 

@@ -126,6 +126,9 @@ DEFAULTS: dict[str, Any] = {
     # A refresh token used again this soon after its rotation (two tabs refreshing at once) is refused
     # and its family kept; used later, it revokes the family (reuse detection). timedelta(0): no grace.
     "REFRESH_REUSE_GRACE": timedelta(seconds=10),
+    # A session's `last_used_at` (GET sessions/) is written at each refresh, and by requests with
+    # its access tokens at most this often: no write on every request.
+    "SESSION_LAST_USED_PRECISION": timedelta(minutes=1),
     # Access tokens carry a per-user version (`ver`) checked on every request against the
     # cache (one cache read per request): logout everywhere, a password change or reset and
     # deactivation then refuse existing access tokens at once instead of at their expiry.

@@ -25,6 +25,7 @@ ACTIVATION_LINK_INVALID = "activation_link_invalid"
 PASSWORD_RESET_LINK_INVALID = "password_reset_link_invalid"  # noqa: S105 (an error code, not a secret)
 PASSWORD_INCORRECT = "password_incorrect"  # noqa: S105 (an error code, not a secret)
 CSRF_FAILED = "csrf_failed"
+SESSION_NOT_FOUND = "session_not_found"
 # A validation error of an `email` field: the address is malformed or has no canonical form
 # (users/managers.py `normalize_email()`), whether or not an account has it.
 EMAIL_INVALID = "email_invalid"
@@ -190,3 +191,14 @@ class PasswordIncorrect(AuthnError):
     default_code = PASSWORD_INCORRECT
     default_detail = "The current password is incorrect."
     attr = "old_password"
+
+
+# Sessions (sessions/views.py).
+
+
+class SessionNotFound(AuthnError):
+    """`sessions/<id>/` names no live session of the authenticated user (another user's included)."""
+
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = SESSION_NOT_FOUND
+    default_detail = "There is no such session."

@@ -1,4 +1,4 @@
-"""Who is asking: the client's address behind the trusted proxies, and the keyed name of an account.
+"""Who is asking: the client's address behind the trusted proxies, its user agent, and the keyed name of an account.
 
 Both are read by every app that counts, logs or records requests (the lockout, the audit
 log, the sessions list), so they are defined once, here in the core.
@@ -51,3 +51,10 @@ def client_ip(request: HttpRequest) -> str:
     except ValueError:
         return remote_addr
     return candidate
+
+
+def client_user_agent(request: HttpRequest | None, max_length: int) -> str:
+    """The request's User-Agent header cut to `max_length` (browsers send a few hundred characters at most)."""
+    if request is None:
+        return ""
+    return request.headers.get("user-agent", "")[:max_length]

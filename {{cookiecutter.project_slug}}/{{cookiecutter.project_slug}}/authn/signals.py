@@ -32,6 +32,12 @@ logged_out_everywhere = Signal()
 # whole family was revoked (sessions/service.py). `sender` is the RefreshToken class. Arguments:
 # request (None when the caller had none), user, family (the family's id).
 refresh_reuse_detected = Signal()
+# After a session was ended by its user (`DELETE sessions/<id>/`) or by staff in the admin.
+# Arguments: request, user (the session's), session (its id).
+session_ended = Signal()
+# After a request was authenticated by an access token (authn/authentication.py), on every such
+# request: receivers must be cheap. `sender` is the authentication class. Arguments: request, token.
+access_token_authenticated = Signal()
 
 # Accounts: `sender` is the view's class. A `pre_` signal is sent once the request is
 # well-formed, before anything changes; a receiver may raise an APIException to refuse

@@ -10,11 +10,12 @@ itself in its JOSE header (`typ`) and has an audience of its own, both signed an
 and a malformed time claim is a refused token rather than an exception.
 
 Access tokens are RFC 9068 JWTs: header `typ: at+jwt`; `sub` (the user id), `iss`, `aud`,
-`exp`, `iat`, `jti` and `auth_time`. Any JWT library given the JWKS, the issuer and the
+`exp`, `iat`, `jti`, `auth_time` and `sid` (the session, OIDC's claim). Any JWT library given the JWKS, the issuer and the
 API's audience, and checking `typ` as RFC 9068 section 4 asks, accepts them and refuses
 every other token this issuer signs. With INSTANT_ACCESS_REVOCATION, access tokens also
 carry the user's token version (`ver`), kept in the cache; the authentication class
-refuses an access token whose version is no longer current.
+refuses an access token whose version is no longer current, or whose session was ended
+one by one (`DELETE sessions/<id>/` marks it in the cache for an access-token lifetime).
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ VERSION_CLAIM = "ver"
 AUTH_TIME_CLAIM = "auth_time"
 # The JOSE `typ` of access tokens (RFC 9068 section 2.1).
 ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 (a media type, not a secret)
+# The session (refresh-token family) a token belongs to (OIDC Front-Channel Logout 1.0 section 3).
+SESSION_ID_CLAIM = "sid"
 TOKEN_VERSION_CACHE_PREFIX = "authn:token-version:"  # noqa: S105 (a cache key prefix, not a secret)
+ENDED_SESSION_CACHE_PREFIX = "authn:ended-session:"
 
 
 def media_type(jose_type: Any) -> str | None:
@@ -249,13 +253,31 @@ def current_token_version(user_id: Any) -> int:
     return int(cache.get(token_version_key(user_id), 0))
 
 
-def check_token_version(access: simplejwt_tokens.Token) -> None:
-    """Refuse (TokenNotValid) an access token whose `ver` is not the user's current token version.
+def ended_session_key(session_id: Any) -> str:
+    return f"{ENDED_SESSION_CACHE_PREFIX}{session_id}"
 
-    One cache read per authenticated request, and only with INSTANT_ACCESS_REVOCATION;
+
+def mark_session_ended(session_id: str) -> None:
+    """Refuse the access tokens of one ended session at once, when INSTANT_ACCESS_REVOCATION is on.
+
+    The mark outlives every access token the session can have issued, then expires.
+    """
+    if not gatehouse_settings.INSTANT_ACCESS_REVOCATION:
+        return
+    lifetime = api_settings.ACCESS_TOKEN_LIFETIME + api_settings.LEEWAY
+    cache.set(ended_session_key(session_id), True, timeout=int(lifetime.total_seconds()) + 1)
+
+
+def check_token_version(access: simplejwt_tokens.Token) -> None:
+    """Refuse (TokenNotValid) an access token whose `ver` is not the user's current token version, or whose session ended.
+
+    One cache round trip per authenticated request, and only with INSTANT_ACCESS_REVOCATION;
     a cache that is down raises, and the request gets 503 rather than a pass.
     """
     if not gatehouse_settings.INSTANT_ACCESS_REVOCATION:
         return
-    if access.get(VERSION_CLAIM) != current_token_version(access.get(api_settings.USER_ID_CLAIM)):
+    version_key = token_version_key(access.get(api_settings.USER_ID_CLAIM))
+    session_key = ended_session_key(access.get(SESSION_ID_CLAIM))
+    found = cache.get_many([version_key, session_key])
+    if access.get(VERSION_CLAIM) != int(found.get(version_key, 0)) or found.get(session_key):
         raise TokenNotValid("The token has been revoked.")

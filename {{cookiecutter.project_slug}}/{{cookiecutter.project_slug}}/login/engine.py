@@ -184,7 +184,7 @@ def complete_login(request: Request, user: User, scenario_key: str) -> Response:
     Sends Django's `user_logged_in`, whose receiver updates `last_login`. The
     caller has already checked the user's credentials and that the account is active.
     """
-    pair = issue_tokens(user)
+    pair = issue_tokens(user, request, scenario_key)
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     logger.info("Login completed: user %s, scenario %s", user.pk, scenario_key)
     return get_transport().login_response(request, user, pair)

@@ -7,6 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Browsers send a few hundred characters at most; anything longer is cut to what the column keeps.
+USER_AGENT_MAX_LENGTH = 512
+
 
 class RefreshFamily(models.Model):
     """The refresh tokens of one login: each rotation replaces the family's token with a new one.
@@ -22,6 +25,7 @@ class RefreshFamily(models.Model):
         LOGOUT = "logout", _("logout")
         REVOKE_ALL = "revoke_all", _("every session revoked")
         REUSE = "reuse", _("a replaced token was used again")
+        ENDED = "ended", _("ended from the sessions list")
 
     id = models.CharField(_("id"), max_length=32, primary_key=True)
     user = models.ForeignKey(
@@ -33,6 +37,12 @@ class RefreshFamily(models.Model):
     current_jti = models.CharField(_("current jti"), max_length=255)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_because = models.CharField(_("revoked because"), max_length=16, choices=RevokedBecause.choices, blank=True)
+    # What the sessions list shows (GET sessions/): how the login was made, and from where it was last used.
+    scenario = models.CharField(_("scenario"), max_length=64, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=USER_AGENT_MAX_LENGTH, blank=True)
+    # Written by each refresh, and by requests at most once per SESSION_LAST_USED_PRECISION.
+    last_used_at = models.DateTimeField(_("last used at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("refresh-token family")

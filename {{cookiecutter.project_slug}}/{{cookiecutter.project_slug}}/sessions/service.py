@@ -13,9 +13,14 @@ attack, so the late one gets a 401 and the family lives on with the winner's tok
 replaced is its blacklist row's `blacklisted_at`, written by the rotation itself. A
 logout with such a token still ends the session.
 
+A session records how its login was made (the scenario) and where it was last used
+from (client address and user agent, at login and at each refresh), which the sessions
+list shows (`GET sessions/`); `last_used_at` moves at each refresh and, at most once per
+SESSION_LAST_USED_PRECISION, when one of its access tokens is used (note_session_use).
+
 A token carries `jti`, `exp`, `iat`, `token_type`, `sub` (the user id), `aud` and `iss`,
 and its header `typ` and the signing key's `kid`. An access token (`typ: at+jwt`) adds
-`auth_time` and what authn/claims.py asks for; a refresh token has `typ: rt+jwt` and
+`auth_time`, `sid` (its session's id) and what authn/claims.py asks for; a refresh token has `typ: rt+jwt` and
 SIMPLE_JWT["AUDIENCE"] + "/refresh" as `aud`, so that no verifier of access tokens takes it.
 Every revocation of all of a user's sessions raises the user's token version, which
 INSTANT_ACCESS_REVOCATION checks on every request (authn/tokens.py).
@@ -51,14 +56,17 @@ loser finds the family moved on (or revoked) and is refused, never failed.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from rest_framework_simplejwt import tokens as simplejwt_tokens
 from rest_framework_simplejwt.exceptions import TokenError
@@ -68,20 +76,24 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoc
 
 from ..authn.claims import access_token_claims
 from ..authn.conf import gatehouse_settings
+from ..authn.identity import client_ip, client_user_agent
 from ..authn.signals import refresh_reuse_detected
 from ..authn.tokens import (
     AUTH_TIME_CLAIM,
+    SESSION_ID_CLAIM,
     VERSION_CLAIM,
     AccessToken,
     GatehouseTokenMixin,
     TokenPair,
     current_token_version,
+    mark_session_ended,
     token_version_key,
 )
-from .models import RefreshFamily
+from .models import USER_AGENT_MAX_LENGTH, RefreshFamily
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+    from rest_framework_simplejwt.tokens import Token
 
     from ..users.models import User
 
@@ -94,6 +106,21 @@ REFRESH_TOKEN_TYPE = "rt+jwt"  # noqa: S105 (a media type, not a secret)
 REFRESH_AUDIENCE_SUFFIX = "/refresh"
 # The message of every refused refresh token that was used before: a replay learns nothing more.
 BLACKLISTED = "Token is blacklisted"
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a session is used from: what the sessions list shows of a login or a refresh."""
+
+    ip: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def of(cls, request: HttpRequest | None) -> Client:
+        """The client that sent `request` (behind the trusted proxies); nothing known without a request."""
+        if request is None:
+            return cls()
+        return cls(ip=client_ip(request) or None, user_agent=client_user_agent(request, USER_AGENT_MAX_LENGTH))
 
 
 class RefreshTokenReplaced(TokenError):
@@ -133,18 +160,23 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
 
     # Narrower than simplejwt's, which also takes a TokenUser: a family belongs to a user row.
     @classmethod
-    def for_user(cls, user: User) -> RefreshToken:  # type: ignore[override]
+    def for_user(cls, user: User, scenario: str = "", client: Client | None = None) -> RefreshToken:  # type: ignore[override]
         """A refresh token that starts a new family for `user` (one login); `issue()` signs and tracks it."""
         # simplejwt's Token.for_user, skipping BlacklistMixin's, which would store the token
         # before it has its family claim and capped expiry (and read the user again to do so).
         token = super(simplejwt_tokens.BlacklistMixin, cls).for_user(user)
         started_at = timezone.now()
+        client = client or Client()
         token.family = RefreshFamily.objects.create(
             id=uuid.uuid4().hex,
             user=user,
             started_at=started_at,
             expires_at=started_at + gatehouse_settings.REFRESH_FAMILY_MAX_AGE,
             current_jti=token[api_settings.JTI_CLAIM],
+            scenario=scenario,
+            ip=client.ip,
+            user_agent=client.user_agent,
+            last_used_at=started_at,
         )
         token[FAMILY_CLAIM] = token.family.pk
         token.limit_exp_to(token.family.expires_at)
@@ -152,9 +184,10 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
 
     @property
     def access_token(self) -> simplejwt_tokens.AccessToken:
-        """simplejwt's access token of this refresh token, with `auth_time`: when the login that started the family was."""
+        """simplejwt's access token of this refresh token, with `auth_time` (when the family's login was) and `sid`."""
         access = super().access_token
         access[AUTH_TIME_CLAIM] = datetime_to_epoch(self.family.started_at)
+        access[SESSION_ID_CLAIM] = self.family.pk
         return access
 
     def limit_exp_to(self, deadline: datetime) -> None:
@@ -252,8 +285,8 @@ def access_token_version(user: User) -> int | None:
     return current_token_version(user.pk)
 
 
-def issue_tokens(user: User) -> TokenPair:
-    """A fresh pair for a user who has just authenticated: a new `jti` every time.
+def issue_tokens(user: User, request: HttpRequest | None = None, scenario: str = "") -> TokenPair:
+    """A fresh pair for a user who has just authenticated by `scenario`: a new session, a new `jti` every time.
 
     Two INSERTs (the family and the outstanding token) and no read: `user` is the row
     the login has already loaded. Inactive users never get tokens; a caller that tries
@@ -261,7 +294,8 @@ def issue_tokens(user: User) -> TokenPair:
     """
     if not user.is_active:
         raise ValueError("Tokens are never issued to an inactive user.")
-    refresh = RefreshToken.for_user(user)
+    refresh = RefreshToken.for_user(user, scenario=scenario, client=Client.of(request))
+    recent_session_uses.note(refresh.family.pk)
     return token_pair(refresh, user, refresh.issue())
 
 
@@ -294,13 +328,18 @@ def rotate_refresh_token(raw_refresh: str, request: HttpRequest | None = None) -
     refresh.set_iat()
     # simplejwt's set_exp() slides the expiry; a family has an absolute end.
     refresh.limit_exp_to(family.expires_at)
+    client = Client.of(request)
+    now = timezone.now()
     with transaction.atomic():
         moved_on = RefreshFamily.objects.filter(
-            pk=family.pk, current_jti=replaced_jti, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).update(current_jti=refresh[api_settings.JTI_CLAIM])
+            pk=family.pk, current_jti=replaced_jti, revoked_at__isnull=True, expires_at__gt=now
+        ).update(
+            current_jti=refresh[api_settings.JTI_CLAIM], last_used_at=now, ip=client.ip, user_agent=client.user_agent
+        )
         if not moved_on:
             raise TokenError(BLACKLISTED)
         family.current_jti = refresh[api_settings.JTI_CLAIM]
+        recent_session_uses.note(family.pk)
         raw_rotated = refresh.issue()
         blacklist_replaced_token(replaced_outstanding_id, replaced_jti, raw_refresh, user)
     return token_pair(refresh, user, raw_rotated, token_version)
@@ -425,6 +464,86 @@ def revoke_all_refresh_tokens(user: User) -> int:
         )
     bump_token_version(user.pk)
     return len(usable)
+
+
+def live_sessions(user_id: Any) -> QuerySet[RefreshFamily]:
+    """The user's sessions that can still be used, newest first, each with `refresh_expires_at`.
+
+    A session ends at its current refresh token's expiry (or its family's end, if earlier);
+    one whose token has expired unused is over, though nothing revoked it.
+    """
+    now = timezone.now()
+    current_token_expiry = OutstandingToken.objects.filter(jti=OuterRef("current_jti")).values("expires_at")[:1]
+    return (
+        RefreshFamily.objects.filter(user_id=user_id, revoked_at__isnull=True, expires_at__gt=now)
+        .annotate(refresh_expires_at=Subquery(current_token_expiry))
+        .filter(refresh_expires_at__gt=now)
+        .order_by("-started_at")
+    )
+
+
+def end_session(user_id: Any, session_id: str) -> RefreshFamily | None:
+    """End one live session of the user: its refresh token is refused, and its access tokens with the setting on.
+
+    None when the user has no live session of that id (another user's included).
+    """
+    if not RefreshFamily.objects.filter(pk=session_id, user_id=user_id, revoked_at__isnull=True).exists():
+        return None
+    family = revoke_family(session_id, RefreshFamily.RevokedBecause.ENDED)
+    if family is not None:
+        mark_session_ended(family.pk)
+    return family
+
+
+class RecentSessionUses:
+    """Which sessions this process has noted as used lately, so that a request writes `last_used_at` rarely.
+
+    A session's row is written at most once per SESSION_LAST_USED_PRECISION by each
+    process, and the UPDATE itself is conditional, so that across processes the row
+    changes at most once per precision too. Bounded: past MAX_REMEMBERED sessions, the
+    memory starts again (a few extra conditional UPDATEs).
+    """
+
+    MAX_REMEMBERED = 10_000
+
+    def __init__(self) -> None:
+        self._noted_at: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def note(self, session_id: str) -> bool:
+        """Remember `session_id` as used now; whether it had not been noted within the precision."""
+        now = time.monotonic()
+        precision = gatehouse_settings.SESSION_LAST_USED_PRECISION.total_seconds()
+        with self._lock:
+            noted_at = self._noted_at.get(session_id)
+            if noted_at is not None and now - noted_at < precision:
+                return False
+            if len(self._noted_at) >= self.MAX_REMEMBERED:
+                self._noted_at.clear()
+            self._noted_at[session_id] = now
+        return True
+
+    def forget(self) -> None:
+        with self._lock:
+            self._noted_at.clear()
+
+
+recent_session_uses = RecentSessionUses()
+
+
+def note_session_use(sender: type, request: HttpRequest, token: Token, **kwargs: Any) -> None:
+    """`access_token_authenticated` receiver: move the session's `last_used_at`, at most once per precision.
+
+    No query on most requests; a conditional UPDATE (no row written if another process
+    did it within the precision) on the first one of a session per precision.
+    """
+    session_id = token.get(SESSION_ID_CLAIM)
+    if not isinstance(session_id, str) or not recent_session_uses.note(session_id):
+        return
+    now = timezone.now()
+    RefreshFamily.objects.filter(
+        pk=session_id, revoked_at__isnull=True, last_used_at__lt=now - gatehouse_settings.SESSION_LAST_USED_PRECISION
+    ).update(last_used_at=now)
 
 
 def purge_refresh_families() -> int:

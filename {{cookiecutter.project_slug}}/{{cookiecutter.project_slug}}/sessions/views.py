@@ -1,4 +1,4 @@
-"""The session endpoints: refresh, logout, and logout everywhere.
+"""The session endpoints: refresh, logout, logout everywhere, and the sessions list.
 
 The views are simplejwt's, with their work done by sessions/service.py and their
 answers written by the configured transport; every token problem is a 401 with
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
+from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer, ErrorResponse404Serializer
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,11 +23,19 @@ from rest_framework_simplejwt.exceptions import TokenError
 from ..api.request_bodies import check_body
 from ..authn.authentication import authenticated_user
 from ..authn.conf import gatehouse_settings
-from ..authn.errors import TokenNotValid
+from ..authn.errors import SessionNotFound, TokenNotValid
 from ..authn.serializers import RefreshTokenRequestSerializer
-from ..authn.signals import logged_out, logged_out_everywhere
+from ..authn.signals import logged_out, logged_out_everywhere, session_ended
+from ..authn.tokens import SESSION_ID_CLAIM
 from ..authn.transports.base import get_transport
-from .service import blacklist_refresh_token, revoke_all_refresh_tokens, rotate_refresh_token
+from .serializers import SessionListSerializer
+from .service import (
+    blacklist_refresh_token,
+    end_session,
+    live_sessions,
+    revoke_all_refresh_tokens,
+    rotate_refresh_token,
+)
 
 # These views take no credentials, so the schema generator does not add their 401 itself.
 TOKEN_NOT_VALID_RESPONSE = OpenApiResponse(
@@ -118,3 +127,40 @@ class LogoutAllView(APIView):
         revoke_all_refresh_tokens(user)
         logged_out_everywhere.send(sender=type(self), request=request, user=user)
         return get_transport().logout_response(request)
+
+
+class SessionListView(APIView):
+    """The authenticated user's live sessions (one per login), newest first; `current` marks the request's own."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: SessionListSerializer})
+    def get(self, request: Request) -> Response:
+        sessions = live_sessions(request.user.pk)
+        return Response(SessionListSerializer({"sessions": sessions}, context={"request": request}).data)
+
+
+class SessionView(APIView):
+    """End one session of the authenticated user: its refresh token is refused from then on.
+
+    Ending the request's own session is a logout: with cookies, the answer deletes them.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="The session is ended."),
+            404: OpenApiResponse(ErrorResponse404Serializer, description="No live session of yours has this id."),
+        },
+    )
+    def delete(self, request: Request, session_id: str) -> Response:
+        family = end_session(request.user.pk, session_id)
+        if family is None:
+            raise SessionNotFound()
+        session_ended.send(sender=type(self), request=request, user=family.user, session=family.pk)
+        token: Any = request.auth
+        if token is not None and token.get(SESSION_ID_CLAIM) == family.pk:
+            return get_transport().logout_response(request)
+        return Response(status=204)

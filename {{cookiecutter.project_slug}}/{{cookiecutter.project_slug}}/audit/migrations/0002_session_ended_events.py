@@ -1,0 +1,29 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("audit", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="authevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("login_succeeded", "login succeeded"),
+                    ("login_failed", "login failed"),
+                    ("locked_out", "locked out"),
+                    ("logout", "logout"),
+                    ("logout_all", "logout everywhere"),
+                    ("refresh_reuse_detected", "refresh token reuse detected"),
+                    ("session_ended", "session ended"),
+                    ("password_changed", "password changed"),
+                    ("password_reset", "password reset"),
+                ],
+                max_length=32,
+                verbose_name="kind",
+            ),
+        ),
+    ]
