@@ -23,7 +23,10 @@ URLS = {
     "password-reset-confirm": "/api/auth/password/reset/confirm/",
     "password-validate": "/api/auth/password/validate/",
     "password-change": "/api/auth/password/change/",
+    "reauthenticate": "/api/auth/reauthenticate/",
 }
+# The endpoints that need an access token.
+AUTHENTICATED = {"password-change", "reauthenticate"}
 # method -> (request component, answer status) for every endpoint.
 SCHEMA_CONTRACT = {
     {%- if cookiecutter.use_registration == "y" %}
@@ -35,6 +38,7 @@ SCHEMA_CONTRACT = {
     "password-reset-confirm": ("PasswordResetConfirm", "200"),
     "password-validate": ("PasswordValidate", "200"),
     "password-change": ("PasswordChange", "200"),
+    "reauthenticate": ("Reauthenticate", "200"),
 }
 
 
@@ -70,7 +74,7 @@ def test_this_project_has_no_self_service_registration(url, api_client):
 def test_account_endpoints_answer_get_with_405(name, api_client, routed, issue_tokens):
     routed(None)
     # password/change/ authenticates first, as every endpoint that needs a user does.
-    headers = authenticated(issue_tokens(UserFactory()).access) if name == "password-change" else {}
+    headers = authenticated(issue_tokens(UserFactory()).access) if name in AUTHENTICATED else {}
     response = api_client.get(URLS[name], **headers)
     assert response.status_code == 405
     assert response.json()["errors"][0]["code"] == "method_not_allowed"
@@ -90,12 +94,13 @@ def test_the_schema_describes_the_request_and_answer_of_every_account_endpoint(n
     assert "get" not in schema["paths"][URLS[name]]
 
 
-def test_the_schema_marks_password_change_as_authenticated(api_client, routed):
+@pytest.mark.parametrize("name", sorted(AUTHENTICATED))
+def test_the_schema_marks_the_endpoints_of_the_signed_in_user_as_authenticated(name, api_client, routed):
     routed(None)
     schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    operation = schema["paths"][URLS["password-change"]]["post"]
+    operation = schema["paths"][URLS[name]]["post"]
     assert "401" in operation["responses"]
-    assert operation.get("security"), "password/change/ needs a Bearer token"
+    assert operation.get("security"), f"{name} needs an access token"
 
 
 HOSTILE_BODIES = [
@@ -117,7 +122,7 @@ HOSTILE_BODIES = [
 def test_hostile_bodies_get_a_json_4xx_never_a_500(name, body, accounts, routed, issue_tokens):
     routed(None)
     headers = {}
-    if name == "password-change":
+    if name in AUTHENTICATED:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {issue_tokens(UserFactory()).access}"
     with accounts.capture_on_commit_callbacks(execute=True):
         response = accounts.client.post(URLS[name], body, content_type="application/json", **headers)

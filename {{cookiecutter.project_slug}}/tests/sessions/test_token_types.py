@@ -83,13 +83,14 @@ def test_auth_time_is_when_the_login_happened(issue_tokens):
     pair = issue_tokens(UserFactory())
     family = RefreshFamily.objects.get()
     assert claims_of(pair.access)["auth_time"] == datetime_to_epoch(family.started_at)
+    assert family.authenticated_at == family.started_at
 
 
 def test_auth_time_is_carried_over_through_refreshes(api_client, issue_tokens):
     pair = issue_tokens(UserFactory())
     # The login was an hour ago; its session has been refreshed since.
     an_hour_ago = timezone.now().replace(microsecond=0) - timedelta(hours=1)
-    RefreshFamily.objects.update(started_at=an_hour_ago)
+    RefreshFamily.objects.update(started_at=an_hour_ago, authenticated_at=an_hour_ago)
     rotated = tokens_of(refresh(api_client, pair.refresh))
     second = tokens_of(refresh(api_client, rotated.refresh))
     for access in (rotated.access, second.access):

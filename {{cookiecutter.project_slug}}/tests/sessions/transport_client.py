@@ -71,6 +71,11 @@ class TransportClient:
         headers = {"HTTP_AUTHORIZATION": f"Bearer {self.access}"} if self.access is not None else {}
         return self.client.get(url, **headers)
 
+    def post(self, url: str, body: Any = None) -> Any:
+        """POST `body` as JSON to `url` with the access token as `get()` sends it, and the CSRF token."""
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.access}"} if self.access is not None else {}
+        return self.client.post(url, body, format="json", **self.headers, **headers)
+
     def delete(self, url: str) -> Any:
         """DELETE `url` with the access token as `get()` sends it, and the CSRF token an unsafe request needs."""
         headers = {"HTTP_AUTHORIZATION": f"Bearer {self.access}"} if self.access is not None else {}

@@ -22,20 +22,23 @@ from django.db import transaction
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import get_error_detail
 from rest_framework.request import Request
+from rest_framework_simplejwt.exceptions import TokenError
 
 from ..authn.conf import gatehouse_settings
-from ..authn.errors import PASSWORD_INCORRECT, PasswordIncorrect, PasswordResetLinkInvalid
+from ..authn.errors import PASSWORD_INCORRECT, PasswordIncorrect, PasswordResetLinkInvalid, TokenNotValid
 from ..authn.signals import (
     post_password_change,
     post_password_reset,
     post_password_reset_request,
+    post_reauthentication,
     pre_password_change,
     pre_password_reset,
     pre_password_reset_request,
 )
+from ..authn.tokens import SESSION_ID_CLAIM, TokenPair
 from ..login import lockout
 from ..mail.tasks import Kind, queue_email
-from ..sessions.service import revoke_all_refresh_tokens
+from ..sessions.service import reauthenticate_session, revoke_all_refresh_tokens
 from ..users.managers import normalize_email
 from .link_tokens import decode_uid, password_reset_token_generator
 
@@ -127,6 +130,30 @@ def change_password(request: Request, user: User, *, old_password: str, new_pass
     with transaction.atomic():
         set_password(user, new_password)
     post_password_change.send(sender=sender, request=request, user=user)
+
+
+def reauthenticate(request: Request, user: User, *, password: str, sender: type) -> TokenPair:
+    """A fresh token pair in the request's own session, for the authenticated `user` who gave their password again.
+
+    The sensitive actions (authn/permissions.py) ask for a recent authentication: this
+    renews it without a new login. A wrong password counts against the account and the
+    client like a wrong login (lockout.py); while locked out, even the right one is
+    refused. TokenNotValid when the request's session has ended.
+    """
+    attempt = lockout.Attempt(request, user.get_username(), ACCOUNTS, "reauthenticate")
+    lockout.check_allowed(attempt)
+    if not user.check_password(password):
+        lockout.record_failure(attempt, PASSWORD_INCORRECT)
+        raise PasswordIncorrect()
+    token: Any = request.auth
+    session_id = token.get(SESSION_ID_CLAIM) if token is not None else None
+    try:
+        pair = reauthenticate_session(user, session_id, request)
+    except TokenError as error:
+        raise TokenNotValid(str(error)) from error
+    lockout.record_success(attempt)
+    post_reauthentication.send(sender=sender, request=request, user=user)
+    return pair
 
 
 def set_password(user: User, password: str) -> None:

@@ -162,6 +162,12 @@ class PasswordValidateSerializer(StrictSerializer):
     email = EmailAddressField(required=False)
 
 
+class ReauthenticateSerializer(StrictSerializer):
+    """The body of `reauthenticate/`."""
+
+    password = PasswordField()
+
+
 class PasswordChangeSerializer(StrictSerializer):
     """The body of `password/change/`."""
 

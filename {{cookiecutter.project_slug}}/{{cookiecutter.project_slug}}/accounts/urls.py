@@ -1,4 +1,4 @@
-"""The routes of accounts: {% if cookiecutter.use_registration == "y" %}registration, {% endif %}password reset, validation and change."""
+"""The routes of accounts: {% if cookiecutter.use_registration == "y" %}registration, {% endif %}password reset, validation and change, reauthentication."""
 
 from django.urls import URLPattern, path
 
@@ -17,6 +17,7 @@ ALL_URLPATTERNS: list[URLPattern] = [
     path("password/reset/confirm/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),
     path("password/validate/", views.PasswordValidateView.as_view(), name="password-validate"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("reauthenticate/", views.ReauthenticateView.as_view(), name="reauthenticate"),
 ]
 
 urlpatterns = served(ALL_URLPATTERNS)

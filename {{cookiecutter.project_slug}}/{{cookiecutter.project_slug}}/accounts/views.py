@@ -1,4 +1,4 @@
-"""The password endpoints: reset, validation and change (registration has its own, registration_views.py).
+"""The password endpoints: reset, validation, change and reauthentication (registration has its own, registration_views.py).
 
 Every answer is the same whatever account the request names, or none: `{}` with one
 status per endpoint, so that nobody learns which addresses have accounts. The work
@@ -23,12 +23,16 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from ..authn.authentication import authenticated_user
+from ..authn.permissions import RecentAuthentication
+from ..authn.transports.base import get_transport
+from ..sessions.views import REFRESH_ANSWER
 from . import passwords
 from .serializers import (
     EmailRequestSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordValidateSerializer,
+    ReauthenticateSerializer,
 )
 
 if TYPE_CHECKING:
@@ -106,7 +110,7 @@ class PasswordChangeView(AccountView):
     """
 
     authentication_classes = APIView.authentication_classes
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, RecentAuthentication]
     serializer_class = PasswordChangeSerializer
 
     @extend_schema(request=PasswordChangeSerializer, responses={200: EMPTY})
@@ -120,3 +124,25 @@ class PasswordChangeView(AccountView):
             sender=type(self),
         )
         return Response({}, status=status.HTTP_200_OK)
+
+
+class ReauthenticateView(AccountView):
+    """Confirm the password again: a fresh token pair in the same session, whose access token is recent.
+
+    The sensitive actions (password change, ending other sessions, ...) answer 401
+    `reauthentication_required` when the login is older than REAUTHENTICATION_MAX_AGE;
+    the client asks for the password, posts it here and retries. The tokens travel as
+    a refresh's do: in the body, or in the cookies for a request the cookie authenticated.
+    """
+
+    authentication_classes = APIView.authentication_classes
+    permission_classes = [IsAuthenticated]
+    serializer_class = ReauthenticateSerializer
+
+    @extend_schema(request=ReauthenticateSerializer, responses={200: REFRESH_ANSWER})
+    def post(self, request: Request) -> Response:
+        data = self.read(request)
+        pair = passwords.reauthenticate(
+            request, authenticated_user(request), password=data["password"], sender=type(self)
+        )
+        return get_transport().refresh_response(request, pair)

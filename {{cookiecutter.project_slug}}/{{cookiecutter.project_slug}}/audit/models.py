@@ -28,6 +28,7 @@ class AuthEvent(models.Model):
         LOGOUT_ALL = "logout_all", _("logout everywhere")
         REFRESH_REUSE_DETECTED = "refresh_reuse_detected", _("refresh token reuse detected")
         SESSION_ENDED = "session_ended", _("session ended")
+        REAUTHENTICATED = "reauthenticated", _("reauthenticated")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET = "password_reset", _("password reset")
 

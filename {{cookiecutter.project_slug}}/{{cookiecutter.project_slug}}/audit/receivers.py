@@ -147,6 +147,10 @@ def on_session_ended(sender: type, request: HttpRequest, user: User, session: st
     )
 
 
+def on_reauthenticated(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
+    record(AuthEvent.Kind.REAUTHENTICATED, request, user=user, identifier_hash=user_identifier_hash(user))
+
+
 def on_password_changed(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user, identifier_hash=user_identifier_hash(user))
 
@@ -165,6 +169,7 @@ def connect_receivers() -> None:
         signals.logged_out_everywhere: on_logged_out_everywhere,
         signals.refresh_reuse_detected: on_refresh_reuse_detected,
         signals.session_ended: on_session_ended,
+        signals.post_reauthentication: on_reauthenticated,
         signals.post_password_change: on_password_changed,
         signals.post_password_reset: on_password_reset,
     }

@@ -126,6 +126,10 @@ DEFAULTS: dict[str, Any] = {
     # A refresh token used again this soon after its rotation (two tabs refreshing at once) is refused
     # and its family kept; used later, it revokes the family (reuse detection). timedelta(0): no grace.
     "REFRESH_REUSE_GRACE": timedelta(seconds=10),
+    # How recent a login (the access token's `auth_time`) the sensitive actions ask for: a password or email
+    # change, deleting the account, ending other sessions (authn/permissions.py). Older: 401
+    # `reauthentication_required`, and the client reauthenticates (`POST reauthenticate/`).
+    "REAUTHENTICATION_MAX_AGE": timedelta(minutes=5),
     # A session's `last_used_at` (GET sessions/) is written at each refresh, and by requests with
     # its access tokens at most this often: no write on every request.
     "SESSION_LAST_USED_PRECISION": timedelta(minutes=1),

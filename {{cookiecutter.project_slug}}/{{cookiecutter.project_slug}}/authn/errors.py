@@ -26,6 +26,7 @@ PASSWORD_RESET_LINK_INVALID = "password_reset_link_invalid"  # noqa: S105 (an er
 PASSWORD_INCORRECT = "password_incorrect"  # noqa: S105 (an error code, not a secret)
 CSRF_FAILED = "csrf_failed"
 SESSION_NOT_FOUND = "session_not_found"
+REAUTHENTICATION_REQUIRED = "reauthentication_required"
 # A validation error of an `email` field: the address is malformed or has no canonical form
 # (users/managers.py `normalize_email()`), whether or not an account has it.
 EMAIL_INVALID = "email_invalid"
@@ -57,6 +58,19 @@ class TokenNotValid(AuthnError, exceptions.AuthenticationFailed):
     status_code = status.HTTP_401_UNAUTHORIZED
     default_code = TOKEN_NOT_VALID
     default_detail = "The token is invalid or expired."
+
+
+class ReauthenticationRequired(AuthnError, exceptions.AuthenticationFailed):
+    """A sensitive action with an access token whose login (`auth_time`) is older than REAUTHENTICATION_MAX_AGE.
+
+    The client asks for the password again (`POST reauthenticate/`) and retries with
+    the fresh token. A 401 as TokenNotValid is, with a code of its own, so that a client
+    does not take it for an expired token and refresh instead.
+    """
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_code = REAUTHENTICATION_REQUIRED
+    default_detail = "Confirm your password to continue."
 
 
 class CsrfFailed(AuthnError):

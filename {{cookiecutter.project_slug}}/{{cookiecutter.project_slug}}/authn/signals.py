@@ -62,6 +62,9 @@ post_password_reset_request = Signal()
 pre_password_reset = Signal()
 # After a password was reset and every refresh token of the user revoked. Arguments: request, user.
 post_password_reset = Signal()
+# After an authenticated user gave their password again and got a fresh token pair in the same
+# session (`reauthenticate/`). Arguments: request, user.
+post_reauthentication = Signal()
 # Before an authenticated user's password is changed (the current one was right). Arguments: request, user.
 pre_password_change = Signal()
 # After a password was changed and every refresh token of the user revoked. Arguments: request, user.

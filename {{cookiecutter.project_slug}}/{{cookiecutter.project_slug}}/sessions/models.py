@@ -32,6 +32,9 @@ class RefreshFamily(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
     )
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    # When the user last proved who they are in this session: the login, or a reauthentication
+    # (POST reauthenticate/). Access tokens carry it as `auth_time`.
+    authenticated_at = models.DateTimeField(_("authenticated at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     # The `jti` of the family's newest refresh token: the only one that may still be used.
     current_jti = models.CharField(_("current jti"), max_length=255)

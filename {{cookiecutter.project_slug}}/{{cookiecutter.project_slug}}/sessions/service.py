@@ -171,6 +171,7 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
             id=uuid.uuid4().hex,
             user=user,
             started_at=started_at,
+            authenticated_at=started_at,
             expires_at=started_at + gatehouse_settings.REFRESH_FAMILY_MAX_AGE,
             current_jti=token[api_settings.JTI_CLAIM],
             scenario=scenario,
@@ -182,11 +183,20 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
         token.limit_exp_to(token.family.expires_at)
         return token
 
+    @classmethod
+    def in_family(cls, family: RefreshFamily) -> RefreshToken:
+        """A new refresh token of an existing family (a reauthentication); `issue()` signs and tracks it."""
+        token = super(simplejwt_tokens.BlacklistMixin, cls).for_user(family.user)
+        token.family = family
+        token[FAMILY_CLAIM] = family.pk
+        token.limit_exp_to(family.expires_at)
+        return token
+
     @property
     def access_token(self) -> simplejwt_tokens.AccessToken:
-        """simplejwt's access token of this refresh token, with `auth_time` (when the family's login was) and `sid`."""
+        """simplejwt's access token of this refresh token, with `auth_time` (the family's last authentication) and `sid`."""
         access = super().access_token
-        access[AUTH_TIME_CLAIM] = datetime_to_epoch(self.family.started_at)
+        access[AUTH_TIME_CLAIM] = datetime_to_epoch(self.family.authenticated_at)
         access[SESSION_ID_CLAIM] = self.family.pk
         return access
 
@@ -464,6 +474,41 @@ def revoke_all_refresh_tokens(user: User) -> int:
         )
     bump_token_version(user.pk)
     return len(usable)
+
+
+def reauthenticate_session(user: User, session_id: Any, request: HttpRequest | None = None) -> TokenPair:
+    """A fresh pair in the same session for a user who has just proven who they are again (`POST reauthenticate/`).
+
+    The session's `authenticated_at` becomes now, so the new access token's `auth_time`
+    is recent; its refresh token replaces the session's current one, which is
+    blacklisted (a tab refreshing with it at the same moment gets the reuse grace).
+    TokenError when the session is not a live one of `user`. The family row is locked
+    first, then the token rows (the module's lock order).
+    """
+    now = timezone.now()
+    client = Client.of(request)
+    with transaction.atomic():
+        family = (
+            RefreshFamily.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=str(session_id), user_id=user.pk, revoked_at__isnull=True, expires_at__gt=now)
+            .first()
+        )
+        if family is None:
+            raise TokenError("The token's session has ended")
+        replaced_jti = family.current_jti
+        refresh = RefreshToken.in_family(family)
+        family.current_jti = refresh[api_settings.JTI_CLAIM]
+        family.authenticated_at = family.last_used_at = now
+        family.ip, family.user_agent = client.ip, client.user_agent
+        family.save(update_fields=["current_jti", "authenticated_at", "last_used_at", "ip", "user_agent"])
+        raw_refresh = refresh.issue()
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token=token) for token in OutstandingToken.objects.filter(jti=replaced_jti)],
+            ignore_conflicts=True,
+        )
+    recent_session_uses.note(family.pk)
+    return token_pair(refresh, user, raw_refresh)
 
 
 def live_sessions(user_id: Any) -> QuerySet[RefreshFamily]:

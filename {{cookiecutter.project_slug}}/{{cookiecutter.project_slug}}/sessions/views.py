@@ -24,6 +24,7 @@ from ..api.request_bodies import check_body
 from ..authn.authentication import authenticated_user
 from ..authn.conf import gatehouse_settings
 from ..authn.errors import SessionNotFound, TokenNotValid
+from ..authn.permissions import require_recent_authentication
 from ..authn.serializers import RefreshTokenRequestSerializer
 from ..authn.signals import logged_out, logged_out_everywhere, session_ended
 from ..authn.tokens import SESSION_ID_CLAIM
@@ -144,6 +145,7 @@ class SessionView(APIView):
     """End one session of the authenticated user: its refresh token is refused from then on.
 
     Ending the request's own session is a logout: with cookies, the answer deletes them.
+    Ending another needs a recent authentication (401 `reauthentication_required`).
     """
 
     permission_classes = [IsAuthenticated]
@@ -156,11 +158,15 @@ class SessionView(APIView):
         },
     )
     def delete(self, request: Request, session_id: str) -> Response:
+        token: Any = request.auth
+        is_own_session = token is not None and token.get(SESSION_ID_CLAIM) == session_id
+        if not is_own_session:
+            # Ending the user's other sessions is how a thief with an access token would keep the owner out.
+            require_recent_authentication(request)
         family = end_session(request.user.pk, session_id)
         if family is None:
             raise SessionNotFound()
         session_ended.send(sender=type(self), request=request, user=family.user, session=family.pk)
-        token: Any = request.auth
-        if token is not None and token.get(SESSION_ID_CLAIM) == family.pk:
+        if is_own_session:
             return get_transport().logout_response(request)
         return Response(status=204)

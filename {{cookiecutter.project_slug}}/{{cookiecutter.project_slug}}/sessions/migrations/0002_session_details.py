@@ -2,6 +2,12 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def authenticated_at_login(apps, schema_editor):
+    """Existing sessions were last authenticated at their login: never make them look more recent."""
+    RefreshFamily = apps.get_model("user_sessions", "RefreshFamily")
+    RefreshFamily.objects.update(authenticated_at=models.F("started_at"), last_used_at=models.F("started_at"))
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("user_sessions", "0001_initial"),
@@ -28,6 +34,12 @@ class Migration(migrations.Migration):
             name="last_used_at",
             field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="last used at"),
         ),
+        migrations.AddField(
+            model_name="refreshfamily",
+            name="authenticated_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="authenticated at"),
+        ),
+        migrations.RunPython(authenticated_at_login, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="refreshfamily",
             name="revoked_because",

@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
                     ("logout_all", "logout everywhere"),
                     ("refresh_reuse_detected", "refresh token reuse detected"),
                     ("session_ended", "session ended"),
+                    ("reauthenticated", "reauthenticated"),
                     ("password_changed", "password changed"),
                     ("password_reset", "password reset"),
                 ],
