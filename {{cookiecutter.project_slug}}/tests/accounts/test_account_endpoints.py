@@ -24,9 +24,10 @@ URLS = {
     "password-validate": "/api/auth/password/validate/",
     "password-change": "/api/auth/password/change/",
     "reauthenticate": "/api/auth/reauthenticate/",
+    "account-delete": "/api/auth/me/delete/",
 }
 # The endpoints that need an access token.
-AUTHENTICATED = {"password-change", "reauthenticate"}
+AUTHENTICATED = {"password-change", "reauthenticate", "account-delete"}
 # method -> (request component, answer status) for every endpoint.
 SCHEMA_CONTRACT = {
     {%- if cookiecutter.use_registration == "y" %}
@@ -39,6 +40,7 @@ SCHEMA_CONTRACT = {
     "password-validate": ("PasswordValidate", "200"),
     "password-change": ("PasswordChange", "200"),
     "reauthenticate": ("Reauthenticate", "200"),
+    "account-delete": ("AccountDelete", "204"),
 }
 
 
@@ -57,7 +59,8 @@ def routed(settings):
 
 
 def test_every_account_endpoint_is_routed_by_default(api_client):
-    assert [pattern.name for pattern in account_urls.ALL_URLPATTERNS] == list(URLS)
+    # me/export/ is the one GET (tests/accounts/test_account_lifecycle.py).
+    assert [pattern.name for pattern in account_urls.ALL_URLPATTERNS] == [*URLS, "account-export"]
     for name, url in URLS.items():
         assert api_client.post(url, {}, format="json").status_code != 404, name
 {%- if cookiecutter.use_registration == "n" %}

@@ -77,6 +77,15 @@ def password_changed_email(user: User, payload: dict[str, Any]) -> EmailMultiAlt
     )
 
 
+def account_deleted_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The goodbye to a deleted account, sent to the address it had (`user` is a stand-in, outbox.former_account)."""
+    return build_email(
+        "accounts/email/account_deleted",
+        to=email_address(user),
+        context={"user": user, "frontend_url": get_adapter().frontend_url("/")},
+    )
+
+
 def register_email_kinds() -> None:
     """Tell the outbox how to build the emails of accounts (AccountsConfig.ready())."""
     register_kind(Kind.ACTIVATION, EmailKind(activation_email, awaits_activation))
@@ -84,3 +93,4 @@ def register_email_kinds() -> None:
     # A reset link asked for longer ago than a link lives is stale: the user has asked again or given up.
     register_kind(Kind.PASSWORD_RESET, EmailKind(password_reset_email, is_active, "PASSWORD_RESET_TOKEN_TTL"))
     register_kind(Kind.PASSWORD_CHANGED, EmailKind(password_changed_email, any_account))
+    register_kind(Kind.ACCOUNT_DELETED, EmailKind(account_deleted_email, any_account, for_former_account=True))

@@ -168,6 +168,12 @@ class ReauthenticateSerializer(StrictSerializer):
     password = PasswordField()
 
 
+class AccountDeleteSerializer(StrictSerializer):
+    """The body of `me/delete/`."""
+
+    password = PasswordField()
+
+
 class PasswordChangeSerializer(StrictSerializer):
     """The body of `password/change/`."""
 

@@ -1,4 +1,6 @@
-"""The password endpoints: reset, validation, change and reauthentication (registration has its own, registration_views.py).
+"""The account endpoints: password reset, validation and change, reauthentication, deletion and export.
+
+Registration has its own, registration_views.py.
 
 Every answer is the same whatever account the request names, or none: `{}` with one
 status per endpoint, so that nobody learns which addresses have accounts. The work
@@ -26,8 +28,9 @@ from ..authn.authentication import authenticated_user
 from ..authn.permissions import RecentAuthentication
 from ..authn.transports.base import get_transport
 from ..sessions.views import REFRESH_ANSWER
-from . import passwords
+from . import lifecycle, passwords
 from .serializers import (
+    AccountDeleteSerializer,
     EmailRequestSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
@@ -146,3 +149,34 @@ class ReauthenticateView(AccountView):
             request, authenticated_user(request), password=data["password"], sender=type(self)
         )
         return get_transport().refresh_response(request, pair)
+
+
+class AccountDeleteView(AccountView):
+    """Delete the authenticated user's account, given the password and a recent login; every session ends.
+
+    The answer is a logout's: with cookies, it deletes them. A goodbye email goes to the
+    address the account had.
+    """
+
+    authentication_classes = APIView.authentication_classes
+    permission_classes = [IsAuthenticated, RecentAuthentication]
+    serializer_class = AccountDeleteSerializer
+
+    @extend_schema(request=AccountDeleteSerializer, responses={204: OpenApiResponse(description="Deleted.")})
+    def post(self, request: Request) -> Response:
+        data = self.read(request)
+        lifecycle.delete_account(request, authenticated_user(request), password=data["password"], sender=type(self))
+        return get_transport().logout_response(request)
+
+
+class AccountExportView(APIView):
+    """Everything the project holds about the authenticated user, as JSON: no password, token or code."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The user's personal data.")})
+    def get(self, request: Request) -> Response:
+        response = Response(lifecycle.personal_data(authenticated_user(request)))
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        add_never_cache_headers(response)
+        return response

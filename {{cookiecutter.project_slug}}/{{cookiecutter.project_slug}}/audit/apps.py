@@ -9,6 +9,9 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self) -> None:
-        from .receivers import connect_receivers
+        # The audit log's receivers, and its part of the personal data export.
+        from ..authn.personal_data import register_section
+        from .receivers import connect_receivers, exported_events
 
         connect_receivers()
+        register_section("audit_events", exported_events)

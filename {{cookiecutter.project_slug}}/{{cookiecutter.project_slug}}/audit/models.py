@@ -29,6 +29,7 @@ class AuthEvent(models.Model):
         REFRESH_REUSE_DETECTED = "refresh_reuse_detected", _("refresh token reuse detected")
         SESSION_ENDED = "session_ended", _("session ended")
         REAUTHENTICATED = "reauthenticated", _("reauthenticated")
+        ACCOUNT_DELETED = "account_deleted", _("account deleted")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET = "password_reset", _("password reset")
 

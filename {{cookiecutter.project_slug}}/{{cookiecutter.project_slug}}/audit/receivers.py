@@ -75,6 +75,20 @@ def user_identifier_hash(user: User | None) -> str:
     return identifier_key(user.get_username())
 
 
+def exported_events(user: User) -> list[dict[str, Any]]:
+    """The audit events of `user`, for the personal data export (without the keyed hash that links them)."""
+    return [
+        {
+            "kind": event.kind,
+            "created_at": event.created_at.isoformat(),
+            "client_ip": event.client_ip,
+            "user_agent": event.user_agent,
+            "extra": event.extra,
+        }
+        for event in AuthEvent.objects.filter(user_id=user.pk).order_by("-created_at")
+    ]
+
+
 def purge() -> int:
     """Delete events older than GATEHOUSE["AUDIT_LOG_RETENTION"]; how many were deleted."""
     cutoff = timezone.now() - gatehouse_settings.AUDIT_LOG_RETENTION
@@ -151,6 +165,11 @@ def on_reauthenticated(sender: type, request: HttpRequest, user: User, **kwargs:
     record(AuthEvent.Kind.REAUTHENTICATED, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
+def on_account_deleted(sender: type, request: HttpRequest, user: User, identifier: str, **kwargs: Any) -> None:
+    # The user row is gone: the event keeps the account's keyed hash, and no user.
+    record(AuthEvent.Kind.ACCOUNT_DELETED, request, identifier_hash=identifier_key(identifier))
+
+
 def on_password_changed(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user, identifier_hash=user_identifier_hash(user))
 
@@ -170,6 +189,7 @@ def connect_receivers() -> None:
         signals.refresh_reuse_detected: on_refresh_reuse_detected,
         signals.session_ended: on_session_ended,
         signals.post_reauthentication: on_reauthenticated,
+        signals.post_account_deletion: on_account_deleted,
         signals.post_password_change: on_password_changed,
         signals.post_password_reset: on_password_reset,
     }

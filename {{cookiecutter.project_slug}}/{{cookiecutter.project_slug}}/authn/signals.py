@@ -69,3 +69,9 @@ post_reauthentication = Signal()
 pre_password_change = Signal()
 # After a password was changed and every refresh token of the user revoked. Arguments: request, user.
 post_password_change = Signal()
+
+# Before an authenticated user's account is deleted (the password was right). Arguments: request, user.
+pre_account_deletion = Signal()
+# After an account was deleted with every session. Arguments: request, user (the deleted instance,
+# whose pk is now None), user_id (its former id), identifier (its email).
+post_account_deletion = Signal()

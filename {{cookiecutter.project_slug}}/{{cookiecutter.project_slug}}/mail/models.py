@@ -23,6 +23,7 @@ class OutboxEmail(models.Model):
         ACCOUNT_EXISTS = "account_exists", _("account already exists")
         PASSWORD_RESET = "password_reset", _("password reset link")
         PASSWORD_CHANGED = "password_changed", _("password changed")
+        ACCOUNT_DELETED = "account_deleted", _("account deleted")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

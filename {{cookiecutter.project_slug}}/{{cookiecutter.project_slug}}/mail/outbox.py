@@ -23,6 +23,8 @@ Celery kills a stuck attempt.
 
 Rows name an account, never an address or a secret: when a row is sent, its email
 goes to the address the account has then, with the link tokens or codes made then.
+The one exception is a kind `for_former_account`: the goodbye to an account deleted
+in the same transaction, whose row holds the address and first name it is sent to.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 
@@ -67,6 +70,9 @@ class EmailKind:
     applies_to: Callable[[User], bool]
     # The GATEHOUSE setting after which an unsent row is stale and discarded, if any.
     max_age_setting: str | None = None
+    # Rows of this kind have no account (it was deleted): `build` gets a stand-in made of the
+    # payload's `email` and `first_name` (former_account()).
+    for_former_account: bool = False
 
 
 def any_account(user: User) -> bool:
@@ -76,6 +82,11 @@ def any_account(user: User) -> bool:
 
 # Filled by the apps that send emails, from their AppConfig.ready().
 KINDS: dict[str, EmailKind] = {}
+
+
+def former_account(payload: dict[str, Any]) -> User:
+    """An unsaved user holding what a row `for_former_account` kept of its deleted account."""
+    return get_user_model()(email=payload.get("email", ""), first_name=payload.get("first_name", ""))
 
 
 def register_kind(kind: str, email_kind: EmailKind) -> None:
@@ -128,10 +139,11 @@ def deliver(email_id: int) -> str | None:
     if reason is not None:
         finish(email, Status.DISCARDED, reason)
         return Status.DISCARDED
-    # reason_to_discard() has discarded every row without a user.
-    user = cast("User", email.user)
+    kind = KINDS[email.kind]
+    # reason_to_discard() has discarded every other row without a user.
+    user = former_account(email.payload) if kind.for_former_account else cast("User", email.user)
     try:
-        message = KINDS[email.kind].build(user, email.payload)
+        message = kind.build(user, email.payload)
         get_adapter().send_email(message, kind=email.kind, user=user)
     except SEND_ERRORS as error:
         if is_permanent_failure(error):
@@ -154,6 +166,8 @@ def reason_to_discard(email: OutboxEmail) -> str | None:
     kind = KINDS.get(email.kind)
     if kind is None:
         return f"Unknown kind {email.kind!r}."
+    if kind.for_former_account:
+        return None if email.payload.get("email") else "The row names no address."
     if email.user is None:
         return "No account has the address that was given."
     if not kind.applies_to(email.user):
@@ -210,6 +224,20 @@ def take_due() -> list[int]:
             "Gave up on outbox emails %s after %s attempts each", exhausted, gatehouse_settings.OUTBOX_MAX_ATTEMPTS
         )
     return queued
+
+
+def exported_emails(user: User) -> list[dict[str, Any]]:
+    """The emails kept for `user` (what, when, whether sent), for the personal data export; never their content."""
+    rows = OutboxEmail.objects.filter(user_id=user.pk).order_by("-created_at")
+    return [
+        {
+            "kind": row.kind,
+            "status": row.status,
+            "created_at": row.created_at.isoformat(),
+            "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+        }
+        for row in rows
+    ]
 
 
 def purge() -> int:

@@ -591,6 +591,25 @@ def note_session_use(sender: type, request: HttpRequest, token: Token, **kwargs:
     ).update(last_used_at=now)
 
 
+def exported_sessions(user: User) -> list[dict[str, Any]]:
+    """Every session of `user` the table still holds, ended ones included, for the personal data export."""
+    return [
+        {
+            "id": family.pk,
+            "created_at": family.started_at.isoformat(),
+            "authenticated_at": family.authenticated_at.isoformat(),
+            "last_used_at": family.last_used_at.isoformat(),
+            "expires_at": family.expires_at.isoformat(),
+            "ended_at": family.revoked_at.isoformat() if family.revoked_at else None,
+            "ended_because": family.revoked_because or None,
+            "scenario": family.scenario,
+            "ip": family.ip,
+            "user_agent": family.user_agent,
+        }
+        for family in RefreshFamily.objects.filter(user_id=user.pk).order_by("-started_at")
+    ]
+
+
 def purge_refresh_families() -> int:
     """Delete families past their absolute end (no token of theirs can be used); how many were deleted."""
     deleted, _by_model = RefreshFamily.objects.filter(expires_at__lte=timezone.now()).delete()

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                     ("refresh_reuse_detected", "refresh token reuse detected"),
                     ("session_ended", "session ended"),
                     ("reauthenticated", "reauthenticated"),
+                    ("account_deleted", "account deleted"),
                     ("password_changed", "password changed"),
                     ("password_reset", "password reset"),
                 ],
