@@ -318,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "{{ cookiecutter.project_slug }}.sessions.tasks.purge_refresh_families",
         "schedule": crontab(hour=4, minute=15),
     },
+    # Counts of wrong answers whose window is over; a lock until a password reset stays.
+    "purge-account-lockouts": {
+        "task": "{{ cookiecutter.project_slug }}.login.tasks.purge_account_lockouts",
+        "schedule": crontab(hour=4, minute=30),
+    },
     {%- endif %}
     # The audit log keeps GATEHOUSE["AUDIT_LOG_RETENTION"].
     "purge-audit-log": {
