@@ -17,6 +17,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authn.errors import FLOW_INVALID
+{%- if cookiecutter.database == "postgresql" %}
+from {{ cookiecutter.project_slug }}.login import lockout
+{%- endif %}
 from {{ cookiecutter.project_slug }}.login.flows import FlowStore
 from {{ cookiecutter.project_slug }}.login.models import AccountLockout
 
@@ -104,3 +107,37 @@ def test_a_step_refused_for_a_wrong_answer_can_be_answered_again(login):
     code = emailed_code()
     assert login.step("email-code", {"flow": flow, "code": other_code(code)}).status_code == 401
     assert_complete(login.step("email-code", {"flow": flow, "code": code}), user)
+{%- if cookiecutter.database == "postgresql" %}
+
+
+def test_parallel_wrong_passwords_for_one_account_are_each_counted(login, monkeypatch):
+    # Each count is a read then a write of the account's row: without its row lock, parallel
+    # failures would read the same count and all but one be lost.
+    attempts = 8
+    all_counting = threading.Barrier(attempts)
+    real_count = lockout.count_account_failure
+
+    def count_together(account_key, limit):
+        all_counting.wait(WAIT_SECONDS)
+        return real_count(account_key, limit)
+
+    monkeypatch.setattr(lockout, "count_account_failure", count_together)
+    user = UserFactory()
+    answers = []
+
+    def guess(number: int) -> None:
+        try:
+            body = {"email": user.email, "password": f"wrong guess {number}"}
+            client = APIClient(REMOTE_ADDR=f"203.0.113.{number}")
+            answers.append(client.post(login_url("password"), body, format="json"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(number + 1,)) for number in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT_SECONDS)
+    assert [answer.status_code for answer in answers] == [401] * attempts
+    assert AccountLockout.objects.get().failures == attempts, "parallel failures were lost"
+{%- endif %}
