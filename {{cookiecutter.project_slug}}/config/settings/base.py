@@ -50,7 +50,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHES
 # ------------------------------------------------------------------------------
-# Login flows, one-time codes and lockout counters live in the cache, so every web
+# Login flows, one-time codes, the client addresses' lockout counters and the email caps
+# live in the cache (accounts' lockouts are in the database), so every web
 # process must see the same one: Redis when REDIS_URL is set, else a database table
 # (created by `migrate`) that all processes of one machine share.
 # https://docs.djangoproject.com/en/5.2/topics/cache/
