@@ -77,6 +77,8 @@ CACHE_PREFIX = "authn:attempts:"
 IPV6_PREFIX_LENGTH = 64
 # Lock lengths double from the first lock's; past this many doublings every lock is the longest anyway.
 MAX_DOUBLINGS = 40
+# The "length" of the lock that LOCKOUT_ACCOUNT_MAX_FAILURES takes: it lasts until a password reset.
+UNTIL_RESET = timedelta.max
 
 
 @dataclass
@@ -228,7 +230,7 @@ def record_failure(attempt: Attempt, code: str) -> None:
         logger.warning(
             "Locked out: %s for %s (scenario=%s account=%s client=%s)",
             budget,
-            "until a password reset" if lock == timedelta.max else f"{int(lock.total_seconds())}s",
+            "until a password reset" if lock == UNTIL_RESET else f"{int(lock.total_seconds())}s",
             attempt.scenario,
             attempt.identifier_key,
             attempt.client,
@@ -244,7 +246,7 @@ def record_failure(attempt: Attempt, code: str) -> None:
 
 
 def count_account_failure(account_key: str, limit: Limit) -> timedelta | None:
-    """Count one wrong answer for the account; the lock it took now (`timedelta.max`: until a reset), or None.
+    """Count one wrong answer for the account; the lock it took now (UNTIL_RESET, or its length), or None.
 
     The row is read and written under its lock (SELECT ... FOR UPDATE), so that
     parallel wrong answers are each counted once.
@@ -260,7 +262,7 @@ def count_account_failure(account_key: str, limit: Limit) -> timedelta | None:
         record.failures += 1
         record.last_failure_at = current
         lock = lock_earned(record.failures, limit)
-        if lock == timedelta.max:
+        if lock == UNTIL_RESET:
             record.locked_until_reset = True
         elif lock is not None:
             # Never shortened: an answer counted while a longer lock holds leaves that lock as it is.
@@ -271,13 +273,13 @@ def count_account_failure(account_key: str, limit: Limit) -> timedelta | None:
 
 
 def lock_earned(failures: int, limit: Limit) -> timedelta | None:
-    """The lock that the `failures`-th wrong answer of a window earns: None, a time, or `timedelta.max` (until a reset).
+    """The lock that the `failures`-th wrong answer of a window earns: None, its length, or UNTIL_RESET.
 
     Every `threshold`-th failure locks, each lock twice as long as the one before, up to
     `max_cool_off`; the `max_failures`-th locks until a password reset.
     """
     if limit.max_failures is not None and failures >= limit.max_failures:
-        return timedelta.max
+        return UNTIL_RESET
     if limit.threshold <= 0 or failures % limit.threshold:
         return None
     doublings = min(failures // limit.threshold - 1, MAX_DOUBLINGS)
