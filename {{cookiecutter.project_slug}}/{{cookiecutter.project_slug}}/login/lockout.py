@@ -20,7 +20,7 @@ the admin's login page, whose sizes the adapter's `lockout_limits()` gives
   it, up to LOCKOUT_MAX_COOL_OFF. A lock does not reset the count: at
   LOCKOUT_ACCOUNT_MAX_FAILURES (100, NIST SP 800-63B's most) the account stays locked
   until a password reset through its emailed link (accounts/passwords.py), or staff
-  deleting its row, lifts the lock. A completed login deletes the count: NIST counts
+  with the user admin's "Lift the login lockout" (login/admin.py), lifts the lock. A completed login deletes the count: NIST counts
   *consecutive* failures, and only someone who holds the account's factors can
   complete its login.
 - per client address: LOCKOUT_IP_THRESHOLD failures within LOCKOUT_WINDOW lock the

@@ -22,7 +22,7 @@ class AccountLockout(models.Model):
     last_failure_at = models.DateTimeField(_("last failure at"))
     # Refused until then (None: not locked for a time).
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
-    # Past the hard cap: refused until a password reset (or staff) deletes the row.
+    # Past LOCKOUT_ACCOUNT_MAX_FAILURES: refused until a password reset (or staff, in the user admin) deletes the row.
     locked_until_reset = models.BooleanField(_("locked until a password reset"), default=False)
 
     class Meta:
