@@ -24,6 +24,8 @@ USE_DEV_AUTO_LOGIN = "{{ cookiecutter.use_dev_auto_login }}" == "y"
 
 # The apps of a service that holds passwords and issues tokens; a client_service has none of them.
 ISSUING_APPS = ("login", "sessions", "accounts", "mail")
+# What measures those apps' endpoints from outside (the timing of known and unknown addresses).
+ISSUING_FILES = ("scripts/enumeration_timing.py",)
 DOCKER_FILES = ("compose.yaml", "Dockerfile", ".dockerignore", "tests/test_dockerfile.py")
 # The auth service side of the remote split: the JWKS endpoint and the key rotation command.
 AUTH_SERVICE_FILES = (
@@ -104,6 +106,7 @@ def remove_unused_apps() -> None:
     if AUTH_ROLE == "client_service":
         for name in ISSUING_APPS:
             remove_app(name)
+        remove(*ISSUING_FILES)
     else:
         remove_app("remote")
 

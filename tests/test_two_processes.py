@@ -5,7 +5,8 @@ each, on two free loopback ports), configured as a deployment without a broker w
 be: REDIS_URL set (the shared cache that holds flows, codes and lockout counters),
 CELERY_BROKER_URL unset (tasks run inline in the web process), and email to an SMTP
 sink inside this process. A flow started on one process is finished on the other, and
-wrong answers sent to both add up to one lockout.
+wrong answers sent to both add up to one lockout, which outlives a flush of Redis. The
+right code posted to both at once completes one login and counts no failure.
 
 Redis must listen on 127.0.0.1:6379; the tests use database 13 (test_email_delivery.py uses 9 and 10, test_production_e2e.py 11 and 12).
 """
@@ -14,13 +15,15 @@ from __future__ import annotations
 
 import re
 import subprocess
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness.deployment import Deployment, local_deployment, post, stop, wait_until_serving
+from harness.deployment import Answer, Deployment, local_deployment, post, stop, wait_until_serving
+from harness.processes import describe, run
 from harness.smtp_sink import free_loopback_port
 
 pytestmark = pytest.mark.xdist_group("two-processes")
@@ -134,3 +137,59 @@ def test_failures_split_between_the_processes_add_up_to_one_lockout(servers, dep
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30)
     assert 0 < int(refused.value.headers["Retry-After"]) <= 15 * 60
+
+
+def failures_of(deployment: Deployment, email: str) -> str:
+    """The count of wrong answers the login app's AccountLockout row holds for `email` ("0" without a row)."""
+    return deployment.shell(
+        "import importlib; from django.apps import apps; "
+        "identity = importlib.import_module(apps.get_app_config('authn').name + '.identity'); "
+        f"row = apps.get_model('login', 'AccountLockout').objects.filter(account_key=identity.identifier_key({email!r}))"
+        ".first(); print(row.failures if row else 0)"
+    )
+
+
+def test_the_same_code_posted_to_both_processes_at_once_completes_one_login_and_counts_no_failure(
+    servers, deployment: Deployment
+):
+    create_user(deployment, "twice@example.com")
+    started = post(servers[0], "/api/auth/login/email-code/", {"email": "twice@example.com"})
+    assert started.status == 200, started
+    body = {"flow": started.body["flow"], "code": emailed_code(deployment, "twice@example.com", 1)}
+    answers: list[Answer] = []
+    both_ready = threading.Barrier(2)
+
+    def answer(server: str) -> None:
+        both_ready.wait(timeout=30)
+        answers.append(post(server, "/api/auth/login/email-code/", body))
+
+    threads = [threading.Thread(target=answer, args=(server,)) for server in servers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    completed = [reply for reply in answers if reply.status == 200]
+    refused = [reply for reply in answers if reply.status != 200]
+    assert len(completed) == 1 and completed[0].body["status"] == "complete", answers
+    # Refused at the claim of the step (flow_invalid), or after the winner deleted the flow (flow_expired):
+    # never for a wrong code.
+    assert len(refused) == 1 and refused[0].status == 400, answers
+    assert refused[0].body["errors"][0]["code"] in {"flow_invalid", "flow_expired"}, refused
+    assert failures_of(deployment, "twice@example.com") == "0", "the refused twin counted a failure"
+
+
+def test_a_lockout_outlives_a_flush_of_redis(servers, deployment: Deployment):
+    first, second = servers
+    create_user(deployment, "flushed@example.com")
+    for _ in range(ACCOUNT_THRESHOLD):
+        post(first, "/api/auth/login/password/", {"email": "flushed@example.com", "password": "wrong guess"})
+    # What a Redis restart without persistence, or an eviction, does to the cache.
+    flush = run(
+        [deployment.bin / "python", "-c", f"import redis; redis.Redis.from_url({CACHE_URL!r}).flushdb()"],
+        cwd=deployment.path,
+        environment=deployment.environment,
+    )
+    assert flush.returncode == 0, describe(flush)
+    for server in (first, second):
+        locked = post(server, "/api/auth/login/password/", {"email": "flushed@example.com", "password": PASSWORD})
+        assert (locked.status, locked.body["errors"][0]["code"]) == (429, "locked_out"), locked

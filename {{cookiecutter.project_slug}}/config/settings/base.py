@@ -50,7 +50,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHES
 # ------------------------------------------------------------------------------
-# Login flows, one-time codes and lockout counters live in the cache, so every web
+# Login flows, one-time codes, the client addresses' lockout counters and the email caps
+# live in the cache (accounts' lockouts are in the database), so every web
 # process must see the same one: Redis when REDIS_URL is set, else a database table
 # (created by `migrate`) that all processes of one machine share.
 # https://docs.djangoproject.com/en/5.2/topics/cache/
@@ -317,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-refresh-families": {
         "task": "{{ cookiecutter.project_slug }}.sessions.tasks.purge_refresh_families",
         "schedule": crontab(hour=4, minute=15),
+    },
+    # Counts of wrong answers whose window is over; a lock until a password reset stays.
+    "purge-account-lockouts": {
+        "task": "{{ cookiecutter.project_slug }}.login.tasks.purge_account_lockouts",
+        "schedule": crontab(hour=4, minute=30),
     },
     {%- endif %}
     # The audit log keeps GATEHOUSE["AUDIT_LOG_RETENTION"].

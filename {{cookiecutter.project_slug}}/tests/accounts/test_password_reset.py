@@ -103,11 +103,13 @@ def test_a_reset_request_changes_nothing_on_the_account(accounts, bob):
     assert bob.check_password(DEFAULT_PASSWORD), "the old password works until the reset completes"
 
 
-def test_a_reset_request_reports_the_email_to_attempts(accounts, monkeypatch):
+def test_a_reset_request_reports_the_email_to_attempts_as_a_recovery_email(accounts, monkeypatch):
     recorded = []
-    monkeypatch.setattr(attempts, "record_email", recorded.append)
+    monkeypatch.setattr(
+        attempts, "record_email", lambda attempt, **kwargs: recorded.append((attempt.identifier, attempt.step, kwargs))
+    )
     accounts.post("password/reset/", {"email": "Nobody@example.com"})
-    assert [(attempt.identifier, attempt.step) for attempt in recorded] == [("nobody@example.com", "password-reset")]
+    assert recorded == [("nobody@example.com", "password-reset", {"recovery": True})]
 
 
 def test_confirming_sets_the_new_password_and_answers_200_without_tokens(accounts, bob, link):

@@ -78,20 +78,25 @@ def test_the_default_lockout_limits_are_the_gatehouse_values(settings):
     settings.GATEHOUSE = {
         **settings.GATEHOUSE,
         "LOCKOUT_ACCOUNT_THRESHOLD": 4,
+        "LOCKOUT_ACCOUNT_MAX_FAILURES": 60,
+        "LOCKOUT_ACCOUNT_WINDOW": timedelta(days=7),
         "LOCKOUT_IP_THRESHOLD": 40,
         "LOCKOUT_WINDOW": timedelta(minutes=30),
         "LOCKOUT_COOL_OFF": timedelta(minutes=5),
+        "LOCKOUT_MAX_COOL_OFF": timedelta(hours=6),
     }
     limits = get_adapter().lockout_limits(a_request(), identifier="bob@example.com", scenario="password", step="x")
     assert limits == Limits(
-        account=Limit(4, timedelta(minutes=30), timedelta(minutes=5)),
+        account=Limit(4, timedelta(days=7), timedelta(minutes=5), max_cool_off=timedelta(hours=6), max_failures=60),
         client=Limit(40, timedelta(minutes=30), timedelta(minutes=5)),
     )
 
 
 def test_the_default_lockout_limits_are_the_documented_ones():
     limits = get_adapter().lockout_limits(a_request(), identifier=None, scenario="password", step="credentials")
-    assert limits.account == Limit(10, timedelta(hours=1), timedelta(minutes=15))
+    assert limits.account == Limit(
+        10, timedelta(days=30), timedelta(minutes=15), max_cool_off=timedelta(days=1), max_failures=100
+    )
     assert limits.client == Limit(50, timedelta(hours=1), timedelta(minutes=15))
 
 

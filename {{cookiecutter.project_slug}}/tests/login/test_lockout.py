@@ -3,6 +3,8 @@
 Thresholds are lowered through GATEHOUSE so the tests stay short; the clock of
 lockout.py is moved instead of sleeping. A lock answers 429 `locked_out` with
 `Retry-After`, before the answer is checked, the same for known and unknown accounts.
+Locks grow, the account's count survives them, and past LOCKOUT_ACCOUNT_MAX_FAILURES
+only a password reset (or staff) lifts the lock.
 """
 
 from __future__ import annotations
@@ -11,9 +13,14 @@ from datetime import timedelta
 
 import pytest
 import redis.exceptions
+from django.core.cache import cache
 
+from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
 from {{ cookiecutter.project_slug }}.authn.errors import INVALID_CREDENTIALS, LOCKED_OUT
+from {{ cookiecutter.project_slug }}.authn.identity import identifier_key
 from {{ cookiecutter.project_slug }}.login import lockout as attempts
+from {{ cookiecutter.project_slug }}.login.models import AccountLockout
+from {{ cookiecutter.project_slug }}.login.tasks import purge_account_lockouts
 
 from ..accounts.helpers import emails_to, reset_params
 from ..factories import DEFAULT_PASSWORD, UserFactory
@@ -204,13 +211,29 @@ def test_email_code_requests_are_capped_per_address(login, settings):
         assert_locked_out(refused, cool_off=EMAIL_WINDOW)
 
 
-def test_emails_are_capped_per_address_across_endpoints_and_clients(login, settings):
+def test_login_code_emails_are_capped_per_address_across_scenarios_and_clients(login, settings):
     settings.GATEHOUSE = {**settings.GATEHOUSE, "EMAIL_ACCOUNT_LIMIT": 2}
     user = UserFactory()
-    client = login.client
-    assert client.post("/api/auth/password/reset/", {"email": user.email}, format="json").status_code == 200
-    assert login.step("email-code", {"email": user.email}, REMOTE_ADDR="203.0.113.5").status_code == 200
-    refused = client.post("/api/auth/password/reset/", {"email": user.email}, format="json", REMOTE_ADDR="203.0.113.6")
+    assert login.step("email-code", {"email": user.email}, REMOTE_ADDR="203.0.113.4").status_code == 200
+    credentials = {"email": user.email, "password": DEFAULT_PASSWORD}
+    assert login.step("password-and-email-code", credentials, REMOTE_ADDR="203.0.113.5").status_code == 200
+    refused = login.step("email-code", {"email": user.email}, REMOTE_ADDR="203.0.113.6")
+    assert_locked_out(refused, cool_off=EMAIL_WINDOW)
+
+
+def test_password_reset_emails_have_a_cap_of_their_own_that_login_codes_do_not_use(login, settings):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "EMAIL_ACCOUNT_LIMIT": 2}
+    user = UserFactory()
+    for number in range(2):
+        assert login.step("email-code", {"email": user.email}, REMOTE_ADDR=f"203.0.113.{number}").status_code == 200
+    refused = login.step("email-code", {"email": user.email}, REMOTE_ADDR="203.0.113.9")
+    assert_locked_out(refused, cool_off=EMAIL_WINDOW)
+    for number in range(2):
+        reset = login.client.post(
+            "/api/auth/password/reset/", {"email": user.email}, format="json", REMOTE_ADDR=f"198.51.100.{number}"
+        )
+        assert reset.status_code == 200, "login codes used up the address's emails, not its reset emails"
+    refused = login.client.post("/api/auth/password/reset/", {"email": user.email}, format="json", REMOTE_ADDR="::1")
     assert_locked_out(refused, cool_off=EMAIL_WINDOW)
 
 
@@ -238,8 +261,120 @@ def test_with_the_cache_down_login_fails_closed_with_503(login, monkeypatch):
     def unreachable(*args, **kwargs):
         raise redis.exceptions.ConnectionError("cache unreachable")
 
-    monkeypatch.setattr(attempts.cache, "get_many", unreachable)
+    monkeypatch.setattr(attempts.cache, "get", unreachable)
     login.client.raise_request_exception = False
     response = password_login(login, UserFactory().email, DEFAULT_PASSWORD)
     assert response.status_code == 503, response.content
     assert "access" not in response.json()
+
+
+def test_an_attacker_who_uses_up_login_codes_and_locks_the_account_leaves_the_owner_a_reset(
+    login, settings, django_capture_on_commit_callbacks
+):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "EMAIL_ACCOUNT_LIMIT": 2}
+    user = UserFactory()
+    attacker, owner = "203.0.113.66", "198.51.100.20"
+    while login.step("email-code", {"email": user.email}, REMOTE_ADDR=attacker).status_code == 200:
+        pass
+    for _ in range(ACCOUNT_THRESHOLD):
+        password_login(login, user.email, WRONG, ip=attacker)
+    assert_locked_out(password_login(login, user.email, DEFAULT_PASSWORD, ip=owner))
+    sent_before = len(emails_to(user.email))
+    with django_capture_on_commit_callbacks(execute=True):
+        reset = login.client.post("/api/auth/password/reset/", {"email": user.email}, format="json", REMOTE_ADDR=owner)
+    assert reset.status_code == 200, reset.content
+    assert len(emails_to(user.email)) == sent_before + 1, "the reset email was not sent"
+    new_password = "a brand new sturdy lantern"
+    confirm = {**reset_params(emails_to(user.email)[-1]), "password": new_password}
+    response = login.client.post("/api/auth/password/reset/confirm/", confirm, format="json", REMOTE_ADDR=owner)
+    assert response.status_code == 200, response.content
+    assert_complete(password_login(login, user.email, new_password, ip=owner), user)
+
+
+def test_each_lock_lasts_twice_as_long_as_the_one_before_up_to_the_longest(login, settings, monkeypatch):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "LOCKOUT_MAX_COOL_OFF": COOL_OFF * 4}
+    user = UserFactory()
+    elapsed = 0.0
+    waits = []
+    for lock in range(4):
+        for number in range(ACCOUNT_THRESHOLD):
+            password_login(login, user.email, WRONG, ip=f"203.0.{lock}.{number + 1}")
+        waits.append(assert_locked_out(password_login(login, user.email, DEFAULT_PASSWORD), cool_off=COOL_OFF * 4))
+        elapsed += waits[-1] + 1
+        advance_clock(monkeypatch, attempts.__name__, elapsed)
+    expected = [COOL_OFF * 1, COOL_OFF * 2, COOL_OFF * 4, COOL_OFF * 4]
+    for wait, cool_off in zip(waits, expected, strict=True):
+        assert cool_off.total_seconds() - 5 <= wait <= cool_off.total_seconds(), f"locks lasted {waits}s"
+    assert_complete(password_login(login, user.email, DEFAULT_PASSWORD), user)
+
+
+def test_past_the_most_failures_an_account_stays_locked_until_a_password_reset(
+    login, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    most = ACCOUNT_THRESHOLD * 2
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "LOCKOUT_ACCOUNT_MAX_FAILURES": most}
+    user = UserFactory()
+    for number in range(most):
+        if number == ACCOUNT_THRESHOLD:
+            # Past the first (timed) lock: the count went on from where it was.
+            advance_clock(monkeypatch, attempts.__name__, COOL_OFF.total_seconds() + 1)
+        assert_error(password_login(login, user.email, WRONG, ip=f"203.0.113.{number + 1}"), 401, INVALID_CREDENTIALS)
+    longest = gatehouse_settings.LOCKOUT_MAX_COOL_OFF
+    advance_clock(monkeypatch, attempts.__name__, (longest * 3).total_seconds())
+    assert_locked_out(password_login(login, user.email, DEFAULT_PASSWORD), cool_off=longest)
+    attempts.purge_account_lockouts()
+    assert_locked_out(password_login(login, user.email, DEFAULT_PASSWORD), cool_off=longest)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login.client.post("/api/auth/password/reset/", {"email": user.email}, format="json").status_code == 200
+    new_password = "a brand new sturdy lantern"
+    confirm = {**reset_params(emails_to(user.email)[-1]), "password": new_password}
+    assert login.client.post("/api/auth/password/reset/confirm/", confirm, format="json").status_code == 200
+    assert_complete(password_login(login, user.email, new_password), user)
+
+
+def test_an_unknown_address_is_locked_until_a_reset_like_an_account(login, settings):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "LOCKOUT_ACCOUNT_MAX_FAILURES": ACCOUNT_THRESHOLD}
+    user = UserFactory()
+    answers = []
+    for email in (user.email, "nobody@example.com"):
+        for number in range(ACCOUNT_THRESHOLD):
+            password_login(login, email, WRONG, ip=f"203.0.113.{number + 1}")
+        answers.append(password_login(login, email, DEFAULT_PASSWORD, ip="192.0.2.1"))
+    known, unknown = answers
+    assert_locked_out(known, cool_off=gatehouse_settings.LOCKOUT_MAX_COOL_OFF)
+    assert (known.status_code, known.json(), known["Retry-After"]) == (
+        unknown.status_code,
+        unknown.json(),
+        unknown["Retry-After"],
+    )
+
+
+def test_a_lock_survives_a_cache_flush(login):
+    user = UserFactory()
+    for _ in range(ACCOUNT_THRESHOLD):
+        password_login(login, user.email, WRONG)
+    # A Redis restart or eviction empties the cache; the account's lock is in the database.
+    cache.clear()
+    assert_locked_out(password_login(login, user.email, DEFAULT_PASSWORD, ip="192.0.2.77"))
+
+
+def test_the_account_table_names_accounts_by_hash_never_by_address(login):
+    user = UserFactory()
+    for email in (user.email, "nobody@example.com"):
+        password_login(login, email, WRONG)
+    keys = set(AccountLockout.objects.values_list("account_key", flat=True))
+    assert keys == {identifier_key(user.email), identifier_key("nobody@example.com")}
+    assert not any("@" in key for key in keys)
+
+
+def test_the_daily_purge_deletes_counts_whose_window_is_over_and_keeps_locks(login, settings, monkeypatch):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "LOCKOUT_ACCOUNT_MAX_FAILURES": ACCOUNT_THRESHOLD}
+    password_login(login, "stale@example.com", WRONG)
+    for number in range(ACCOUNT_THRESHOLD):
+        password_login(login, "locked-until-reset@example.com", WRONG, ip=f"203.0.113.{number + 1}")
+    window = gatehouse_settings.LOCKOUT_ACCOUNT_WINDOW
+    advance_clock(monkeypatch, attempts.__name__, window.total_seconds() + 60)
+    password_login(login, "recent@example.com", WRONG, ip="192.0.2.9")
+    purge_account_lockouts.delay()
+    left = set(AccountLockout.objects.values_list("account_key", flat=True))
+    assert left == {identifier_key("locked-until-reset@example.com"), identifier_key("recent@example.com")}

@@ -85,7 +85,9 @@ def request_password_reset(request: Request, email: str, *, sender: type) -> Non
     user = get_user_model()._default_manager.get_by_email(email)
     account = user if user is not None and user.is_active else None
     pre_password_reset_request.send(sender=sender, request=request, email=email, user=account)
-    lockout.record_email(lockout.Attempt(request, email, ACCOUNTS, "password-reset"))
+    # Counted apart from every other email, and never refused by a login lockout: a reset is
+    # how the owner of a locked account, or of one flooded with login codes, gets back in.
+    lockout.record_email(lockout.Attempt(request, email, ACCOUNTS, "password-reset"), recovery=True)
     with transaction.atomic():
         queue_email(Kind.PASSWORD_RESET, user.pk if user is not None else None)
     post_password_reset_request.send(sender=sender, request=request, email=email, user=account)

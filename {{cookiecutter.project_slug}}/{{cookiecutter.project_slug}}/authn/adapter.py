@@ -36,11 +36,19 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Limit:
-    """At most `threshold` events within `window`: the one that reaches it locks for `cool_off`."""
+    """At most `threshold` events within `window`: the one that reaches it locks for `cool_off`.
+
+    The account's budget of wrong answers also has the two fields that only it reads
+    (login/lockout.py): within its `window`, every `threshold`-th failure locks, each lock
+    twice as long as the one before up to `max_cool_off`, and the `max_failures`-th
+    locks until a password reset. None leaves that out (every lock lasts `cool_off`, no cap).
+    """
 
     threshold: int
     window: timedelta
     cool_off: timedelta
+    max_cool_off: timedelta | None = None
+    max_failures: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,16 +76,24 @@ class GatehouseAdapter:
 
         `identifier` is the submitted one (a normalized email, whether or not an account
         has it, or None), `scenario` the login scenario's key (`accounts` for
-        `password/change/`), `step` the step's key. The counts are shared by every scenario
-        and step: the limits given for the answer being counted decide whether it locks.
-        The default: LOCKOUT_ACCOUNT_THRESHOLD and LOCKOUT_IP_THRESHOLD wrong answers within
-        LOCKOUT_WINDOW lock for LOCKOUT_COOL_OFF.
+        `password/change/`, `admin` for the admin's login page), `step` the step's key. The
+        counts are shared by every scenario and step: the limits given for the answer being
+        counted decide whether it locks. The default: every LOCKOUT_ACCOUNT_THRESHOLD-th
+        wrong answer within LOCKOUT_ACCOUNT_WINDOW locks the account, for LOCKOUT_COOL_OFF
+        doubling up to LOCKOUT_MAX_COOL_OFF, and the LOCKOUT_ACCOUNT_MAX_FAILURES-th until a
+        password reset; LOCKOUT_IP_THRESHOLD wrong answers within LOCKOUT_WINDOW lock the
+        client address for LOCKOUT_COOL_OFF.
         """
-        window = gatehouse_settings.LOCKOUT_WINDOW
         cool_off = gatehouse_settings.LOCKOUT_COOL_OFF
         return Limits(
-            account=Limit(gatehouse_settings.LOCKOUT_ACCOUNT_THRESHOLD, window, cool_off),
-            client=Limit(gatehouse_settings.LOCKOUT_IP_THRESHOLD, window, cool_off),
+            account=Limit(
+                gatehouse_settings.LOCKOUT_ACCOUNT_THRESHOLD,
+                gatehouse_settings.LOCKOUT_ACCOUNT_WINDOW,
+                cool_off,
+                max_cool_off=gatehouse_settings.LOCKOUT_MAX_COOL_OFF,
+                max_failures=gatehouse_settings.LOCKOUT_ACCOUNT_MAX_FAILURES,
+            ),
+            client=Limit(gatehouse_settings.LOCKOUT_IP_THRESHOLD, gatehouse_settings.LOCKOUT_WINDOW, cool_off),
         )
 
     def email_limits(self, request: HttpRequest, *, identifier: str | None, scenario: str, step: str) -> Limits:
@@ -86,7 +102,8 @@ class GatehouseAdapter:
         Asked by every request that sends an email to an address it names: the login step
         that emails a code (`verify` of the built-in scenarios, as the flow reaches it),
         `register/`, `register/resend/` and `password/reset/` (`scenario` `accounts`, `step`
-        `register`, `register-resend` or `password-reset`). The default: EMAIL_ACCOUNT_LIMIT and
+        `register`, `register-resend` or `password-reset`). Password reset emails are
+        counted in budgets of their own, apart from every other email. The default: EMAIL_ACCOUNT_LIMIT and
         EMAIL_IP_LIMIT within EMAIL_WINDOW, which is also how long the cap holds.
         """
         window = gatehouse_settings.EMAIL_WINDOW

@@ -105,16 +105,23 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_MAX_ATTEMPTS": 10,
     "OUTBOX_SEND_TIMEOUT": timedelta(minutes=10),
     "OUTBOX_RETENTION": timedelta(days=7),
-    # Brute force (login/lockout.py, docs/login.md): wrong answers, of any factor,
-    # that lock an account (the submitted identifier, whether or not it has an account) and
-    # a client address within LOCKOUT_WINDOW, and how long a lock lasts. A completed login
-    # resets the account's count; nothing resets the client's. These and the email caps below
-    # are the budgets of the adapter's lockout_limits and email_limits.
+    # Brute force (login/lockout.py, docs/login.md): wrong answers, of any factor, per account
+    # (the submitted identifier, whether or not it has an account) and per client address.
+    # Every LOCKOUT_ACCOUNT_THRESHOLD-th failure within LOCKOUT_ACCOUNT_WINDOW locks the account,
+    # for LOCKOUT_COOL_OFF doubling at each lock up to LOCKOUT_MAX_COOL_OFF; the
+    # LOCKOUT_ACCOUNT_MAX_FAILURES-th (NIST SP 800-63B: at most 100) locks it until a password
+    # reset. LOCKOUT_IP_THRESHOLD failures within LOCKOUT_WINDOW lock a client address for
+    # LOCKOUT_COOL_OFF. A completed login resets the account's count; nothing resets the client's.
+    # These and the email caps below are the budgets of the adapter's lockout_limits and email_limits.
     "LOCKOUT_ACCOUNT_THRESHOLD": 10,
+    "LOCKOUT_ACCOUNT_MAX_FAILURES": 100,
+    "LOCKOUT_ACCOUNT_WINDOW": timedelta(days=30),
     "LOCKOUT_IP_THRESHOLD": 50,
     "LOCKOUT_WINDOW": timedelta(hours=1),
     "LOCKOUT_COOL_OFF": timedelta(minutes=15),
-    # Emails (login codes, activation, reset) per address and per client within EMAIL_WINDOW.
+    "LOCKOUT_MAX_COOL_OFF": timedelta(days=1),
+    # Emails (login codes, activation, reset) per address and per client within EMAIL_WINDOW;
+    # password reset emails are counted apart from the others, so that nothing else uses them up.
     "EMAIL_ACCOUNT_LIMIT": 5,
     "EMAIL_IP_LIMIT": 30,
     "EMAIL_WINDOW": timedelta(hours=1),

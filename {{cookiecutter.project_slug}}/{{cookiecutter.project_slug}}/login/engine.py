@@ -66,27 +66,20 @@ class ScenarioRunner:
         if not flow.stored:
             login_started.send(sender=type(self.scenario), request=self.request, scenario=self.scenario)
         next_step = self.scenario.step_after(step)
-        try:
-            self.answer(step, context, data, attempt)
-            if next_step is None:
-                user = self.check_account(context)
-        except AuthnError as error:
-            if isinstance(error, AccountInactive):
-                # The answers were right, but this account cannot log in: the flow has nowhere to go.
-                self.store.delete(flow)
-            login_failed.send(
-                sender=type(self.scenario),
-                request=self.request,
-                scenario=self.scenario,
-                step=step.key,
-                code=error_code(error),
-                user=context.user,
-            )
-            raise
+        # Claimed before the answer is checked: a concurrent request answering the same step
+        # (the same code posted twice) is refused as `flow_invalid` and counts no failure.
         self.store.claim_step(flow)
+        try:
+            self.check_answer(step, context, data, attempt, last=next_step is None)
+        except BaseException:
+            # A refused answer gives the step back: the flow may be answered again, until it is burnt.
+            if flow.stored:
+                self.store.release_step(flow)
+            raise
         if next_step is None:
             self.send_step_completed(context, step)
-            return self.complete(context, user, attempt)
+            # Checked by `check_answer`: the flow's account, read once, active.
+            return self.complete(context, self.check_account(context), attempt)
         flow.move_to(next_step.key)
         next_step.enter(context)
         token = self.store.save(flow)
@@ -100,6 +93,28 @@ class ScenarioRunner:
                 "expires_in": flow.expires_in,
             }
         )
+
+    def check_answer(
+        self, step: Step, context: StepContext, data: dict[str, Any], attempt: lockout.Attempt, *, last: bool
+    ) -> None:
+        """Check the step's answer and, after the `last` step, that its account may log in; report a refusal."""
+        try:
+            self.answer(step, context, data, attempt)
+            if last:
+                self.check_account(context)
+        except AuthnError as error:
+            if isinstance(error, AccountInactive):
+                # The answers were right, but this account cannot log in: the flow has nowhere to go.
+                self.store.delete(context.flow)
+            login_failed.send(
+                sender=type(self.scenario),
+                request=self.request,
+                scenario=self.scenario,
+                step=step.key,
+                code=error_code(error),
+                user=context.user,
+            )
+            raise
 
     def answer(self, step: Step, context: StepContext, data: dict[str, Any], attempt: lockout.Attempt) -> None:
         """Have `step` check the answer; count it against the flow and report it when it is wrong."""

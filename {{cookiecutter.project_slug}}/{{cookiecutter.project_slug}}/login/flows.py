@@ -154,9 +154,19 @@ class FlowStore:
         return payload
 
     def claim_step(self, flow: Flow) -> None:
-        """Mark the flow's current step as completed, once: a concurrent second claim gets FlowInvalid."""
+        """Take the flow's current step before its answer is checked; a concurrent second claim gets FlowInvalid.
+
+        One answer at a time per step: of two requests racing with the same right code,
+        one completes the step and the other is refused without its answer being looked
+        at, so it counts no failure. A first step's flow is not stored: each request
+        starts a flow of its own, and there is nothing to share.
+        """
         if flow.stored and not cache.add(self.claim_key(flow), True, timeout=max(1, flow.expires_in)):
             raise FlowInvalid()
+
+    def release_step(self, flow: Flow) -> None:
+        """Give the claimed step back after its answer was refused, so that the flow may be answered again."""
+        cache.delete(self.claim_key(flow))
 
     def reserve_attempt(self, flow: Flow) -> int:
         """Count an answer before it is checked, and return how many the flow has had.
@@ -191,6 +201,8 @@ class FlowStore:
 
     def delete(self, flow: Flow) -> None:
         """Forget the flow: its token is refused from now on, however valid its signature."""
+        # The claim of its current step stays until it expires: a request that loaded the
+        # flow just before it was deleted is refused at the claim, before its answer is checked.
         cache.delete_many([self.state_key(flow.id), self.attempts_key(flow), self.code_key(flow.id)])
         flow.stored = False
 
