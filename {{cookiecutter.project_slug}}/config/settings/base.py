@@ -208,12 +208,13 @@ CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.api.errors.csrf_failure"
 # Origins other than this host's own whose unsafe requests pass the CSRF check: a frontend on another
 # origin (exact scheme://host[:port]). https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-trusted-origins
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-# The `csrftoken` cookie, which a frontend sends back with X-CSRFToken: None and Secure (and, in
-# GATEHOUSE, Partitioned) for a frontend on another site; production makes it Secure whatever this says.
+# The `csrftoken` cookie, whose token a frontend sends back as X-CSRFToken: SameSite=None (and, in
+# GATEHOUSE, Partitioned) for a frontend on another site. Secure unless DEBUG, as the auth cookies are;
+# production makes it Secure whatever DJANGO_CSRF_COOKIE_SECURE says.
 # https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-cookie-samesite
 CSRF_COOKIE_SAMESITE = env("DJANGO_CSRF_COOKIE_SAMESITE", default="Lax")
 CSRF_COOKIE_DOMAIN = env("DJANGO_CSRF_COOKIE_DOMAIN", default=None)
-CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
 
 # EMAIL
 # ------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ LOCAL_FRONTEND_ORIGINS = [
 ]
 CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=LOCAL_FRONTEND_ORIGINS)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=LOCAL_FRONTEND_ORIGINS)
+# Read again for this module's DEBUG: a Secure cookie would not be sent back over plain http://.
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
 
 # JSON WEB TOKENS
 # ------------------------------------------------------------------------------
