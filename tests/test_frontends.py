@@ -1,6 +1,6 @@
 """docs/frontend.md, run in a real browser: each arrangement it describes works with the settings it gives.
 
-A token_transport=cookie render is served by gunicorn on 127.0.0.1 with local settings and DEBUG off, so
+A token_transport=cookie render, and a `both` one (whose logins answer with cookies unless asked otherwise), is served by gunicorn on 127.0.0.1 with local settings and DEBUG off, so
 that its cookies are Secure and named `__Host-access_token` and `__Secure-refresh_token` (Chromium treats
 loopback as a secure context: Secure cookies work over http://127.0.0.1 and http://localhost). A tiny page
 runs the page's own `fetch()` code (its first ```js block, with `API` pointed at the server) in Debian's
@@ -162,12 +162,14 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path) -> Iterator[Deployment]:
-    """A token_transport=cookie render, migrated, whose static files hold the frontend page (the same origin)."""
-    with local_deployment(
-        tmp_path_factory, cookiecutter_config, "frontends", redis_urls=(), answers={"token_transport": "cookie"}
-    ) as deployment:
+@pytest.fixture(scope="module", params=["cookie", "both"], ids=lambda transport: f"token_transport={transport}")
+def deployment(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path
+) -> Iterator[Deployment]:
+    """A render of the cookie transport, migrated, whose static files hold the frontend page (the same origin)."""
+    answers = {"token_transport": request.param}
+    name = f"frontends-{request.param}"
+    with local_deployment(tmp_path_factory, cookiecutter_config, name, redis_urls=(), answers=answers) as deployment:
         static_page = deployment.path / deployment.slug / "api" / "static" / FRONTEND_STATIC_PATH
         static_page.parent.mkdir(parents=True)
         static_page.write_bytes(frontend_html())
