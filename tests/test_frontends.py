@@ -9,6 +9,8 @@ token (refused), a PATCH with it, a refresh, a logout, and `me/` again (refused)
 
 - from the API's origin (Django's static files): the same origin;
 - from another port of 127.0.0.1: another origin of the same site (ports do not make sites);
+- from https://app.example.com to https://api.example.com, the page's own example of the same site, over
+  HTTPS with a certificate made here, both names mapped to 127.0.0.1 inside Chromium only;
 - from http://localhost: another site (127.0.0.1 and localhost are two sites).
 
 Each server gets the environment of the page's ```dotenv block for its arrangement, with the page's example
@@ -18,8 +20,13 @@ only, and is refused, so that the settings the page gives are shown to be needed
 
 from __future__ import annotations
 
+import datetime
 import shutil
+import socket
+import ssl
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,12 +35,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from harness.deployment import Deployment, local_deployment, stop, wait_until_serving
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from harness.deployment import (
+    START_TIMEOUT_SECONDS,
+    Deployment,
+    local_deployment,
+    stop,
+    wait_until_serving,
+)
 from harness.markdown import Block, fenced_blocks
 from harness.rendering import TEMPLATE_DIR
 from harness.services import CHROMIUM
 from harness.smtp_sink import free_loopback_port
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 pytestmark = pytest.mark.xdist_group("frontends")
 
@@ -54,6 +71,9 @@ CHROMIUM_ARGUMENTS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+# The page's example hosts, which Chromium alone resolves to loopback (nothing else on the machine does).
+EXAMPLE_HOSTS = ("app.example.com", "api.example.com")
+EXAMPLE_HOST_RULES = "--host-resolver-rules=" + ", ".join(f"MAP {host} 127.0.0.1" for host in EXAMPLE_HOSTS)
 SECURE_COOKIE_NAMES = {"__Host-access_token", "__Secure-refresh_token"}
 
 # The session the page goes through, with the page's `api()` and `API`; a forged PATCH is sent without
@@ -139,27 +159,88 @@ class FrontendHandler(BaseHTTPRequestHandler):
         return None
 
 
+def serve_frontend(tls: ssl.SSLContext | None = None) -> tuple[ThreadingHTTPServer, int]:
+    """A static server of the frontend page on a free loopback port (over TLS with `tls`), in a thread."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FrontendHandler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
 @pytest.fixture(scope="module")
 def frontend_port() -> Iterator[int]:
-    """A static server of the frontend page on a loopback port, reached as 127.0.0.1 or localhost."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FrontendHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
+    """The frontend page over plain HTTP, reached as 127.0.0.1 or localhost."""
+    server, port = serve_frontend()
+    yield port
     server.shutdown()
     server.server_close()
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless; never a browser that Playwright downloads."""
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for the page's example hosts, and its key (PEM files)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, EXAMPLE_HOSTS[0])])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host) for host in EXAMPLE_HOSTS]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    directory = tmp_path_factory.mktemp("tls")
+    certificate_file, key_file = directory / "certificate.pem", directory / "key.pem"
+    certificate_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return certificate_file, key_file
+
+
+@pytest.fixture(scope="module")
+def https_frontend_port(certificate: tuple[Path, Path]) -> Iterator[int]:
+    """The frontend page over HTTPS, reached as app.example.com."""
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(*certificate)
+    server, port = serve_frontend(tls)
+    yield port
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
     CHROMIUM.require()
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGUMENTS
-        )
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+def launch_chromium(playwright: Playwright, *arguments: str) -> Browser:
+    """Debian's Chromium, headless; never a browser that Playwright downloads."""
+    return playwright.chromium.launch(
+        executable_path=shutil.which("chromium"), headless=True, args=[*CHROMIUM_ARGUMENTS, *arguments]
+    )
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = launch_chromium(playwright)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="module")
+def example_hosts_browser(playwright: Playwright) -> Iterator[Browser]:
+    """Chromium that resolves the page's example hosts to loopback and accepts this run's certificate."""
+    chromium = launch_chromium(playwright, EXAMPLE_HOST_RULES, "--ignore-certificate-errors")
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="module", params=["cookie", "both"], ids=lambda transport: f"token_transport={transport}")
@@ -198,6 +279,28 @@ def serve(deployment: Deployment, name: str, environment: dict[str, str]) -> tup
         stop(process)
         raise
     return base_url, process
+
+
+def serve_https(
+    deployment: Deployment, name: str, certificate: tuple[Path, Path], environment: dict[str, str]
+) -> tuple[int, subprocess.Popen]:
+    """gunicorn serving HTTPS itself (as a TLS-terminating proxy would) on a free loopback port."""
+    port = free_loopback_port()
+    certificate_file, key_file = certificate
+    command = [deployment.bin / "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    command += ["--certfile", certificate_file, "--keyfile", key_file]
+    process = deployment.start(name, command, **environment)
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited with code {process.returncode}:\n{deployment.log(name)}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            return port, process
+        except OSError:
+            time.sleep(0.3)
+    stop(process)
+    pytest.fail(f"{name} did not listen within {START_TIMEOUT_SECONDS}s:\n{deployment.log(name)}")
 
 
 def run_session(browser: Browser, deployment: Deployment, page_url: str, api_url: str, email: str) -> Session:
@@ -265,6 +368,20 @@ def test_a_frontend_on_another_origin_of_the_same_site_works_with_the_pages_sett
     finally:
         stop(process)
     assert_the_session_works(session, deployment, "same-site")
+
+
+def test_the_pages_example_of_the_same_site_works_over_https_with_its_settings(
+    example_hosts_browser, deployment, https_frontend_port, certificate
+):
+    frontend = f"https://app.example.com:{https_frontend_port}"
+    environment = {**section_environment(SAME_SITE_SECTION, frontend), "DJANGO_ALLOWED_HOSTS": "api.example.com"}
+    port, process = serve_https(deployment, "example-hosts", certificate, environment)
+    api = f"https://api.example.com:{port}"
+    try:
+        session = run_session(example_hosts_browser, deployment, f"{frontend}/?api={api}", api, "app@example.com")
+    finally:
+        stop(process)
+    assert_the_session_works(session, deployment, "example-hosts")
 
 
 def test_a_frontend_on_another_site_works_with_the_pages_settings(browser, deployment, frontend_port):
