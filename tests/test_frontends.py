@@ -1,11 +1,13 @@
 """docs/frontend.md, run in a real browser: each arrangement it describes works with the settings it gives.
 
-A token_transport=cookie render, and a `both` one (whose logins answer with cookies unless asked otherwise), is served by gunicorn on 127.0.0.1 with local settings and DEBUG off, so
-that its cookies are Secure and named `__Host-access_token` and `__Secure-refresh_token` (Chromium treats
-loopback as a secure context: Secure cookies work over http://127.0.0.1 and http://localhost). A tiny page
-runs the page's own `fetch()` code (its first ```js block, with `API` pointed at the server) in Debian's
-Chromium, driven by Playwright, and goes through a session: a login, `me/`, a forged PATCH without the CSRF
-token (refused), a PATCH with it, a refresh, a logout, and `me/` again (refused). The page is served
+A token_transport=cookie render, and a `both` one (whose logins answer with cookies unless asked otherwise),
+is served by gunicorn on 127.0.0.1 with local settings and DEBUG off, so that its cookies are Secure and
+named `__Host-access_token` and `__Secure-refresh_token` (Chromium treats loopback as a secure context:
+Secure cookies work over http://127.0.0.1 and http://localhost). A tiny page runs the page's own `fetch()`
+code (its first ```js block, with `API` pointed at the server) in Debian's Chromium, driven by Playwright,
+and goes through a session: a login, `me/`, a forged PATCH without the CSRF token (refused), a PATCH with
+it, a refresh, a logout, and `me/` again (refused). With DEBUG on, as on a developer's machine, the cookies
+are `access_token` and `refresh_token` instead, neither Secure nor prefixed. The page is served
 
 - from the API's origin (Django's static files): the same origin;
 - from another port of 127.0.0.1: another origin of the same site (ports do not make sites);
@@ -75,6 +77,8 @@ CHROMIUM_ARGUMENTS = [
 EXAMPLE_HOSTS = ("app.example.com", "api.example.com")
 EXAMPLE_HOST_RULES = "--host-resolver-rules=" + ", ".join(f"MAP {host} 127.0.0.1" for host in EXAMPLE_HOSTS)
 SECURE_COOKIE_NAMES = {"__Host-access_token", "__Secure-refresh_token"}
+# With DEBUG on, the cookies are not Secure, and browsers refuse prefixed names on cookies that are not.
+DEBUG_COOKIE_NAMES = {"access_token", "refresh_token"}
 
 # The session the page goes through, with the page's `api()` and `API`; a forged PATCH is sent without
 # the CSRF token, as another page in the same browser could.
@@ -329,13 +333,13 @@ def api_cookie_names(cookies: list[Any], api_url: str) -> set[str]:
     return {cookie["name"] for cookie in cookies if cookie["domain"].lstrip(".") == host}
 
 
-def assert_the_session_works(session: Session, deployment: Deployment, server: str) -> None:
+def assert_the_session_works(
+    session: Session, deployment: Deployment, server: str, cookie_names: set[str] = SECURE_COOKIE_NAMES
+) -> None:
     log = deployment.log(server)
     assert session.login["status"] == 200, (session.login, log)
     assert session.login["body"]["status"] == "complete", session.login
-    assert SECURE_COOKIE_NAMES <= session.cookie_names, (
-        f"the browser must hold the prefixed auth cookies, holds {session.cookie_names}"
-    )
+    assert cookie_names <= session.cookie_names, f"the browser must hold {cookie_names}, holds {session.cookie_names}"
     steps = session.steps
     assert steps["me"]["status"] == 200, (steps["me"], log)
     assert (steps["forged"]["status"], steps["forged"]["body"]["errors"][0]["code"]) == (403, "csrf_failed"), steps
@@ -346,7 +350,7 @@ def assert_the_session_works(session: Session, deployment: Deployment, server: s
     assert steps["logout"]["status"] == 204, (steps["logout"], log)
     assert steps["meAfterLogout"]["status"] == 401, steps["meAfterLogout"]
     assert steps["refreshAfterLogout"]["status"] == 401, steps["refreshAfterLogout"]
-    assert not SECURE_COOKIE_NAMES & session.cookies_after, "logout must delete both cookies"
+    assert not cookie_names & session.cookies_after, "logout must delete both cookies"
 
 
 def test_a_frontend_on_the_same_origin_needs_no_setting(browser, deployment):
@@ -368,6 +372,18 @@ def test_a_frontend_on_another_origin_of_the_same_site_works_with_the_pages_sett
     finally:
         stop(process)
     assert_the_session_works(session, deployment, "same-site")
+
+
+def test_with_debug_on_a_dev_server_on_plain_http_works_with_unprefixed_cookies(browser, deployment, frontend_port):
+    frontend = f"http://127.0.0.1:{frontend_port}"
+    environment = {**section_environment(SAME_SITE_SECTION, frontend), "DJANGO_DEBUG": "true"}
+    api, process = serve(deployment, "debug", environment)
+    try:
+        session = run_session(browser, deployment, f"{frontend}/?api={api}", api, "debug@example.com")
+    finally:
+        stop(process)
+    assert_the_session_works(session, deployment, "debug", cookie_names=DEBUG_COOKIE_NAMES)
+    assert not SECURE_COOKIE_NAMES & session.cookie_names
 
 
 def test_the_pages_example_of_the_same_site_works_over_https_with_its_settings(
