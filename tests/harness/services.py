@@ -64,3 +64,5 @@ POSTGRESQL = Service(
 REDIS = Service("Redis", "127.0.0.1", 6379, "redis-server --daemonize yes")
 RABBITMQ = Service("RabbitMQ", "127.0.0.1", 5672, "rabbitmq-server -detached")
 NODE = Tool(("node", "npm"), "nodejs npm")
+# Debian's browser, driven by Playwright (tests/test_frontends.py); Playwright never downloads one of its own.
+CHROMIUM = Tool(("chromium",), "chromium")

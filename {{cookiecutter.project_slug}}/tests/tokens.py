@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 
 {% if cookiecutter.token_transport != "header" -%}
-from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+from {{ cookiecutter.project_slug }}.authn.conf import auth_cookie_names
 {% endif -%}
 from {{ cookiecutter.project_slug }}.authn.keys import key_id, public_key_pem
 
@@ -39,7 +39,7 @@ def authenticated(token: str) -> dict[str, str]:
     {%- if cookiecutter.token_transport == "header" %}
     return bearer(token)
     {%- else %}
-    return {"HTTP_COOKIE": f"{gatehouse_settings.AUTH_COOKIE_ACCESS_NAME}={token}"}
+    return {"HTTP_COOKIE": f"{auth_cookie_names().access}={token}"}
     {%- endif %}
 
 

@@ -161,6 +161,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    {%- if cookiecutter.token_transport != "header" %}
+    # Before CsrfViewMiddleware, so that it can add Partitioned to the csrftoken cookie which that one sets.
+    "{{ cookiecutter.project_slug }}.authn.transports.csrf.PartitionedCsrfCookieMiddleware",
+    {%- endif %}
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -202,7 +206,16 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "no-referrer"
 # https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-failure-view
 CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.api.errors.csrf_failure"
+# Origins other than this host's own whose unsafe requests pass the CSRF check: a frontend on another
+# origin (exact scheme://host[:port]). https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-trusted-origins
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The `csrftoken` cookie, whose token a frontend sends back as X-CSRFToken: SameSite=None (and, in
+# GATEHOUSE, Partitioned) for a frontend on another site. Secure unless DEBUG, as the auth cookies are;
+# production makes it Secure whatever DJANGO_CSRF_COOKIE_SECURE says.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#csrf-cookie-samesite
+CSRF_COOKIE_SAMESITE = env("DJANGO_CSRF_COOKIE_SAMESITE", default="Lax")
+CSRF_COOKIE_DOMAIN = env("DJANGO_CSRF_COOKIE_DOMAIN", default=None)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
 
 # EMAIL
 # ------------------------------------------------------------------------------
@@ -390,6 +403,16 @@ GATEHOUSE = {
     {%- else %}
     "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.header.HeaderTransport",
     {%- endif %}
+    {%- if cookiecutter.token_transport != "header" %}
+    # The access and refresh cookies, set for the frontend that docs/frontend.md describes: SameSite
+    # ("Lax", or "None" for a frontend on another site), Secure (unset: unless DEBUG), Domain (unset:
+    # host-only, with the __Host- prefix), Partitioned (CHIPS), and Partitioned for the csrftoken cookie.
+    "AUTH_COOKIE_SAMESITE": env("DJANGO_AUTH_COOKIE_SAMESITE", default="Lax"),
+    "AUTH_COOKIE_SECURE": env.bool("DJANGO_AUTH_COOKIE_SECURE", default=None),
+    "AUTH_COOKIE_DOMAIN": env("DJANGO_AUTH_COOKIE_DOMAIN", default=None),
+    "AUTH_COOKIE_PARTITIONED": env.bool("DJANGO_AUTH_COOKIE_PARTITIONED", default=False),
+    "CSRF_COOKIE_PARTITIONED": env.bool("DJANGO_CSRF_COOKIE_PARTITIONED", default=False),
+    {%- endif %}
     # Proxies in front that append to X-Forwarded-For: the lockouts' client address is that many
     # entries from the right. Behind a proxy, leaving it 0 counts every client as the proxy.
     "TRUSTED_PROXY_COUNT": env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0),
@@ -454,6 +477,7 @@ SIMPLE_JWT = {
 }
 
 # django-cors-headers: https://github.com/adamchainz/django-cors-headers#setup
+# A frontend on another origin calls the API from these origins only (exact scheme://host[:port]).
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
 {%- if cookiecutter.token_transport == "header" %}

@@ -13,6 +13,21 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 # https://docs.djangoproject.com/en/5.2/ref/settings/#allowed-hosts
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
+# FRONTENDS
+# ------------------------------------------------------------------------------
+# A frontend's dev server (Vite's port 5173) and this one, under either loopback name: their
+# requests pass CORS and the CSRF Origin check without any setting (docs/frontend.md).
+LOCAL_FRONTEND_ORIGINS = [
+    "http://localhost:5173",
+    "http://127.0.0.1:5173",
+    "http://localhost:8000",
+    "http://127.0.0.1:8000",
+]
+CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=LOCAL_FRONTEND_ORIGINS)
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=LOCAL_FRONTEND_ORIGINS)
+# Read again for this module's DEBUG: a Secure cookie would not be sent back over plain http://.
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+
 # JSON WEB TOKENS
 # ------------------------------------------------------------------------------
 # From the environment (.env, written by scripts/write_env_file.py), with no built-in

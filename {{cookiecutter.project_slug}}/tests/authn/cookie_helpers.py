@@ -16,8 +16,9 @@ ME_URL = "/api/auth/me/"
 # The Django test client's own origin (http://testserver), and an attacker's.
 SAME_ORIGIN = "http://testserver"
 EVIL_ORIGIN = "https://evil.example"
-ACCESS_COOKIE = "access_token"
-REFRESH_COOKIE = "refresh_token"
+# The cookies' names with the test settings, where DEBUG is off and the cookies are Secure: prefixed.
+ACCESS_COOKIE = "__Host-access_token"
+REFRESH_COOKIE = "__Secure-refresh_token"
 AUTH_COOKIES = (ACCESS_COOKIE, REFRESH_COOKIE)
 # The CSRF failures every cookie-authenticated unsafe request and every login must be refused for:
 # keyword arguments of BrowserClient.post.

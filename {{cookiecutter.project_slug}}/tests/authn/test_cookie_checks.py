@@ -1,4 +1,4 @@
-"""The system checks refuse cookie settings that browsers would not honour (gatehouse.E030 to E032, W030)."""
+"""The system checks refuse cookie settings that browsers would not honour (gatehouse.E030 to E036, W030, W031)."""
 
 import pytest
 
@@ -57,3 +57,81 @@ def test_the_deploy_check_passes_with_the_default_secure_setting_outside_debug(g
     settings.DEBUG = False
     gatehouse(AUTH_COOKIE_SECURE=None)
     assert checks.check_auth_cookies_secure() == []
+
+
+# Name prefixes (__Host-, __Secure-)
+
+
+def test_the_names_made_with_secure_cookies_pass(gatehouse):
+    gatehouse(AUTH_COOKIE_SECURE=True)
+    assert checks.check_auth_cookie_prefixes() == []
+
+
+def test_the_names_made_with_a_cookie_domain_pass(gatehouse):
+    gatehouse(AUTH_COOKIE_SECURE=True, AUTH_COOKIE_DOMAIN="example.com")
+    assert checks.check_auth_cookie_prefixes() == []
+
+
+def test_a_host_prefixed_name_with_a_domain_is_refused(gatehouse):
+    gatehouse(AUTH_COOKIE_SECURE=True, AUTH_COOKIE_DOMAIN="example.com", AUTH_COOKIE_ACCESS_NAME="__Host-access")
+    assert ids_of(checks.check_auth_cookie_prefixes()) == [checks.COOKIE_PREFIX_BROKEN]
+
+
+def test_a_host_prefixed_refresh_cookie_is_refused_for_its_narrow_path(gatehouse):
+    gatehouse(AUTH_COOKIE_SECURE=True, AUTH_COOKIE_REFRESH_NAME="__Host-refresh")
+    assert ids_of(checks.check_auth_cookie_prefixes()) == [checks.COOKIE_PREFIX_BROKEN]
+
+
+@pytest.mark.parametrize("name", ["__Secure-access", "__host-access"])
+def test_a_prefixed_name_without_secure_is_refused(name, gatehouse):
+    gatehouse(AUTH_COOKIE_SECURE=False, AUTH_COOKIE_ACCESS_NAME=name)
+    assert ids_of(checks.check_auth_cookie_prefixes()) == [checks.COOKIE_PREFIX_BROKEN]
+
+
+# The csrftoken cookie
+
+
+@pytest.mark.parametrize("samesite", ["Lax", "Strict", False])
+def test_known_csrf_samesite_values_pass(samesite, settings):
+    settings.CSRF_COOKIE_SAMESITE = samesite
+    assert checks.check_csrf_cookie() == []
+
+
+def test_an_unknown_csrf_samesite_value_is_refused(settings):
+    settings.CSRF_COOKIE_SAMESITE = "Relaxed"
+    assert ids_of(checks.check_csrf_cookie()) == [checks.CSRF_COOKIE_SAMESITE_UNKNOWN]
+
+
+def test_csrf_samesite_none_without_secure_is_refused(settings):
+    settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE = "None", False
+    assert ids_of(checks.check_csrf_cookie()) == [checks.CSRF_COOKIE_SAMESITE_NONE_INSECURE]
+
+
+def test_csrf_partitioned_without_secure_is_refused(settings, gatehouse):
+    settings.CSRF_COOKIE_SECURE = False
+    gatehouse(CSRF_COOKIE_PARTITIONED=True)
+    assert ids_of(checks.check_csrf_cookie()) == [checks.CSRF_COOKIE_PARTITIONED_INSECURE]
+
+
+@pytest.mark.parametrize(
+    "auth_cookies",
+    [{"AUTH_COOKIE_SAMESITE": "None"}, {"AUTH_COOKIE_PARTITIONED": True}],
+    ids=["samesite-none", "partitioned"],
+)
+def test_auth_cookies_made_for_another_site_without_a_csrf_cookie_to_match_are_warned_about(
+    auth_cookies, settings, gatehouse
+):
+    settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE = "Lax", True
+    gatehouse(AUTH_COOKIE_SECURE=True, **auth_cookies)
+    assert ids_of(checks.check_csrf_cookie()) == [checks.CSRF_COOKIE_STAYS_ON_SITE]
+
+
+def test_the_cookies_of_a_frontend_on_another_site_pass_together(settings, gatehouse):
+    settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE = "None", True
+    gatehouse(
+        AUTH_COOKIE_SECURE=True,
+        AUTH_COOKIE_SAMESITE="None",
+        AUTH_COOKIE_PARTITIONED=True,
+        CSRF_COOKIE_PARTITIONED=True,
+    )
+    assert checks.check_auth_cookies() + checks.check_auth_cookie_prefixes() + checks.check_csrf_cookie() == []

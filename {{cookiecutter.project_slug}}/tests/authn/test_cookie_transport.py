@@ -41,6 +41,21 @@ def test_csrf_answers_the_token_in_the_body_and_sets_the_csrftoken_cookie(browse
     assert "no-store" in response["Cache-Control"], "a per-browser token must never be cached"
 
 
+def test_the_csrftoken_cookie_follows_the_samesite_setting_and_is_partitioned_when_asked(browser, settings):
+    settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE = "None", True
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "CSRF_COOKIE_PARTITIONED": True}
+    line = browser.get(CSRF_URL).cookies["csrftoken"].output(header="")
+    attributes = {part.strip().partition("=")[0].lower() for part in line.split(";")}
+    assert {"samesite", "secure", "partitioned"} <= attributes, line
+    assert "SameSite=None" in line
+
+
+def test_the_csrftoken_cookie_is_not_partitioned_by_default(browser):
+    line = browser.get(CSRF_URL).cookies["csrftoken"].output(header="")
+    assert "Partitioned" not in line
+    assert "SameSite=Lax" in line
+
+
 # Requests authenticated by the access cookie (SECURITY.md 65)
 
 

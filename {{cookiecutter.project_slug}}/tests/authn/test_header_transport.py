@@ -3,7 +3,7 @@ no CSRF token is needed or served."""
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+from {{ cookiecutter.project_slug }}.authn.conf import auth_cookie_names
 from {{ cookiecutter.project_slug }}.authn.errors import NOT_AUTHENTICATED, TOKEN_NOT_VALID
 
 from ..factories import UserFactory
@@ -20,7 +20,7 @@ def test_an_authorization_header_of_more_than_two_words_is_refused(api_client):
 
 
 def test_an_access_cookie_does_not_authenticate(api_client, make_access_token):
-    api_client.cookies[gatehouse_settings.AUTH_COOKIE_ACCESS_NAME] = make_access_token(UserFactory())
+    api_client.cookies[auth_cookie_names().access] = make_access_token(UserFactory())
     response = api_client.get(ME_URL)
     assert response.status_code == 401
     assert response.json()["errors"][0]["code"] == NOT_AUTHENTICATED

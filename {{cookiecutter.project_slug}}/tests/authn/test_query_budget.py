@@ -11,7 +11,7 @@ source, and reads it once too (plus the user's groups, which it lists).
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+from {{ cookiecutter.project_slug }}.authn.conf import auth_cookie_names
 
 from ..factories import UserFactory
 from ..query_budget import statements, user_row_reads
@@ -36,7 +36,7 @@ def get_with_token(api_client, url: str, token: str, carrier: str):
     """GET `url` with the access token as a Bearer header or in the access cookie."""
     if carrier == "bearer":
         return api_client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
-    api_client.cookies[gatehouse_settings.AUTH_COOKIE_ACCESS_NAME] = token
+    api_client.cookies[auth_cookie_names().access] = token
     return api_client.get(url)
 {%- if cookiecutter.auth_role == "client_service" %}
 

@@ -10,6 +10,8 @@ import pytest
 import requests
 import responses
 
+from {{ cookiecutter.project_slug }}.authn.conf import auth_cookie_names
+
 from .conftest import auth_service_url
 
 pytestmark = pytest.mark.django_db
@@ -57,11 +59,13 @@ def test_x_forwarded_for_is_appended_to(api_client, auth_service):
 
 def test_only_the_auth_cookies_are_passed_on(api_client, auth_service):
     auth_service.add(responses.POST, auth_service_url("/api/auth/token/refresh/"), json={})
-    api_client.cookies["refresh_token"] = "d.e.f"
+    # Named as the auth service names it with these settings (Secure: __Secure-refresh_token).
+    refresh_cookie = auth_cookie_names().refresh
+    api_client.cookies[refresh_cookie] = "d.e.f"
     api_client.cookies["sessionid"] = "this-services-admin-session"
     api_client.post("/api/auth/token/refresh/", {}, format="json")
     cookie = upstream_call(auth_service, auth_service_url("/api/auth/token/refresh/")).request.headers["Cookie"]
-    assert cookie == "refresh_token=d.e.f", "this service's own session cookie must not reach the auth service"
+    assert cookie == f"{refresh_cookie}=d.e.f", "this service's own session cookie must not reach the auth service"
 
 
 def test_options_and_logout_are_proxied(api_client, auth_service):

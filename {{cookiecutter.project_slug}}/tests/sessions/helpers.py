@@ -19,7 +19,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 {%- if cookiecutter.token_transport != "header" %}
 
-from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+from {{ cookiecutter.project_slug }}.authn.conf import auth_cookie_names
 {%- endif %}
 
 REFRESH_URL = "/api/auth/token/refresh/"
@@ -46,8 +46,8 @@ def tokens_of(response: Any) -> Tokens:
     {%- else %}
     cookies = response.cookies
     return Tokens(
-        cookies[gatehouse_settings.AUTH_COOKIE_ACCESS_NAME].value,
-        cookies[gatehouse_settings.AUTH_COOKIE_REFRESH_NAME].value,
+        cookies[auth_cookie_names().access].value,
+        cookies[auth_cookie_names().refresh].value,
     )
     {%- endif %}
 
@@ -78,6 +78,6 @@ def with_refresh_cookie(client: APIClient, token: str) -> dict[str, str]:
     """
     csrf_token = client.get(CSRF_URL).json()["csrf"]
     csrf_cookie = client.cookies[settings.CSRF_COOKIE_NAME].value
-    cookies = f"{gatehouse_settings.AUTH_COOKIE_REFRESH_NAME}={token}; {settings.CSRF_COOKIE_NAME}={csrf_cookie}"
+    cookies = f"{auth_cookie_names().refresh}={token}; {settings.CSRF_COOKIE_NAME}={csrf_cookie}"
     return {"HTTP_COOKIE": cookies, settings.CSRF_HEADER_NAME: csrf_token}
 {%- endif %}

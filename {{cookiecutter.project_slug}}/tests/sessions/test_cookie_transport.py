@@ -65,10 +65,33 @@ def test_the_cookies_are_secure_outside_debug(browser, settings):
     assert all(cookie_attributes(response, name).get("secure") is True for name in AUTH_COOKIES)
 
 
-def test_the_cookies_are_not_secure_with_debug_so_that_http_localhost_works(browser, settings):
+def test_secure_cookies_carry_the_host_and_secure_prefixes(browser):
+    response = log_in(browser, UserFactory())
+    assert set(AUTH_COOKIES) <= set(response.cookies), "Secure cookies are named __Host-access_token, __Secure-…"
+    assert cookie_attributes(response, ACCESS_COOKIE)["path"] == "/", "__Host- requires Path=/"
+    assert "domain" not in cookie_attributes(response, ACCESS_COOKIE), "__Host- forbids a Domain"
+
+
+def test_the_cookies_are_neither_secure_nor_prefixed_with_debug_so_that_http_localhost_works(browser, settings):
     settings.DEBUG = True
     response = log_in(browser, UserFactory())
-    assert not any(cookie_attributes(response, name).get("secure") for name in AUTH_COOKIES)
+    assert {"access_token", "refresh_token"} <= set(response.cookies), "browsers refuse prefixed cookies on http"
+    assert not set(AUTH_COOKIES) & set(response.cookies)
+    assert not any(cookie_attributes(response, name).get("secure") for name in ("access_token", "refresh_token"))
+    browser.set_cookie("access_token", response.cookies["access_token"].value)
+    assert browser.get("/api/auth/me/").status_code == 200, "the unprefixed cookie authenticates with DEBUG on"
+
+
+def test_a_cookie_domain_is_set_and_the_access_cookie_then_takes_the_secure_prefix(browser, settings):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "AUTH_COOKIE_DOMAIN": "example.com"}
+    response = log_in(browser, UserFactory())
+    for name in ("__Secure-access_token", REFRESH_COOKIE):
+        assert cookie_attributes(response, name)["domain"] == "example.com", f"{name} must carry the Domain"
+    assert ACCESS_COOKIE not in response.cookies, "__Host- cookies cannot have a Domain"
+    logout = browser.post(LOGOUT_URL)
+    assert logout.status_code == 204, logout.content
+    for name in ("__Secure-access_token", REFRESH_COOKIE):
+        assert cookie_attributes(logout, name)["domain"] == "example.com", "deleted with the Domain it was set with"
 
 
 def test_the_access_cookie_goes_everywhere_and_the_refresh_cookie_only_to_the_token_paths(browser):

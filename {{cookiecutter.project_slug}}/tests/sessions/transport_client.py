@@ -14,7 +14,7 @@ from typing import Any
 
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+from {{ cookiecutter.project_slug }}.authn.conf import auth_cookie_names
 from {{ cookiecutter.project_slug }}.authn.transports.base import get_transport
 
 from ..factories import DEFAULT_PASSWORD
@@ -87,7 +87,7 @@ class TransportClient:
         if "refresh" in body:
             self.access, self.refresh = body["access"], body["refresh"]
             return
-        names = (gatehouse_settings.AUTH_COOKIE_ACCESS_NAME, gatehouse_settings.AUTH_COOKIE_REFRESH_NAME)
+        names = (auth_cookie_names().access, auth_cookie_names().refresh)
         missing = [name for name in names if name not in response.cookies or not response.cookies[name].value]
         assert not missing, f"an answer without tokens in its body must set both token cookies; missing {missing}"
         self.access = self.refresh = None

@@ -17,7 +17,7 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
-from .conf import gatehouse_settings
+from .conf import auth_cookie_names, gatehouse_settings
 from .errors import TokenNotValid
 from .signals import access_token_authenticated
 from .tokens import check_token_version
@@ -141,7 +141,7 @@ class JWTAuthenticationScheme(SimpleJWTScheme):
             self.cookie_name: {
                 "type": "apiKey",
                 "in": "cookie",
-                "name": gatehouse_settings.AUTH_COOKIE_ACCESS_NAME,
+                "name": auth_cookie_names().access,
                 "description": "The HttpOnly access cookie that a login sets. Unsafe requests it authenticates "
                 "also need the `X-CSRFToken` header (the token of `GET csrf/`) and a same-site or trusted Origin.",
             },

@@ -12,7 +12,7 @@ timedelta (`gatehouse.E015` refuses anything else, and negative durations).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -49,16 +49,23 @@ DEFAULTS: dict[str, Any] = {
     # base.py names the one this project was generated with; the render holds only the modules it uses.
     "TOKEN_TRANSPORT": "{{ cookiecutter.project_slug }}.authn.transports.header.HeaderTransport",
     # The cookies of CookieTransport (and of HeaderOrCookieTransport when a client picks cookies).
-    # Both are HttpOnly and host-only (no Domain); the access cookie has Path=/, the refresh
-    # cookie the narrowest path that covers `token/refresh/` and `logout/`.
+    # Both are HttpOnly; the access cookie has Path=/, the refresh cookie the narrowest path that
+    # covers `token/refresh/` and `logout/`. Where they are Secure, auth_cookie_names() below puts
+    # the `__Host-` (access) and `__Secure-` (refresh) prefixes before these names.
     "AUTH_COOKIE_ACCESS_NAME": "access_token",
     "AUTH_COOKIE_REFRESH_NAME": "refresh_token",
     # "Lax", "Strict" or "None" (which needs Secure): whether browsers send the cookies cross-site.
     "AUTH_COOKIE_SAMESITE": "Lax",
-    # None: Secure unless DEBUG (browsers drop Secure cookies over plain http://127.0.0.1).
+    # None: Secure unless DEBUG (for a dev server on plain http://); True or False to decide.
     "AUTH_COOKIE_SECURE": None,
-    # CHIPS (`Partitioned`): for an API embedded cross-site in a third-party iframe; needs Secure.
+    # None: host-only cookies (the `__Host-` prefix needs that). A domain ("example.com") sends them
+    # to every host under it too; the access cookie is then named with `__Secure-` instead.
+    "AUTH_COOKIE_DOMAIN": None,
+    # CHIPS (`Partitioned`): for a frontend on another site, in browsers that block third-party
+    # cookies; needs Secure. CSRF_COOKIE_PARTITIONED does the same for Django's `csrftoken` cookie,
+    # which such a frontend needs too (authn/transports/csrf.py).
     "AUTH_COOKIE_PARTITIONED": False,
+    "CSRF_COOKIE_PARTITIONED": False,
     # PEM public keys accepted besides the signing key's own (a list, or one text holding several PEM
     # blocks, as JWT_PUBLIC_KEYS does): the issuer's other key while it rotates to the next one.
     "EXTRA_VERIFYING_KEYS": [],
@@ -193,6 +200,49 @@ class GatehouseSettings(APISettings):
 
 # The stubs type `defaults` as REST_FRAMEWORK's own keys; this reader has keys of its own.
 gatehouse_settings = GatehouseSettings(defaults=DEFAULTS, import_strings=IMPORT_STRINGS)  # type: ignore[arg-type]
+
+
+# Cookie name prefixes (RFC 6265bis section 4.1.3): a browser accepts a `__Secure-` cookie only
+# with Secure, and a `__Host-` cookie only with Secure, Path=/ and no Domain, so that no other
+# host of the site, and no plain-HTTP page, can plant a cookie of that name.
+HOST_PREFIX = "__Host-"
+SECURE_PREFIX = "__Secure-"
+COOKIE_NAME_PREFIXES = (HOST_PREFIX, SECURE_PREFIX)
+
+
+class AuthCookieNames(NamedTuple):
+    """The names of the access and refresh cookies, as browsers see them."""
+
+    access: str
+    refresh: str
+
+
+def auth_cookies_are_secure() -> bool:
+    """Whether the auth cookies are Secure: AUTH_COOKIE_SECURE, or when it is None, outside DEBUG."""
+    secure = gatehouse_settings.AUTH_COOKIE_SECURE
+    return not settings.DEBUG if secure is None else bool(secure)
+
+
+def auth_cookie_names() -> AuthCookieNames:
+    """The access and refresh cookie names: the one place that decides them, for every app that reads them.
+
+    Secure cookies carry a prefix: `__Host-` for the access cookie (Path=/, host-only), or
+    `__Secure-` when AUTH_COOKIE_DOMAIN shares it with other hosts; `__Secure-` for the refresh
+    cookie, whose narrow Path rules out `__Host-`. Without Secure (a dev server on plain
+    http://) the names are unprefixed, since browsers refuse prefixed cookies that are not
+    Secure. A configured name that already starts with a prefix is kept as it is (the system
+    check gatehouse.E033 refuses one that its attributes break).
+    """
+    access, refresh = gatehouse_settings.AUTH_COOKIE_ACCESS_NAME, gatehouse_settings.AUTH_COOKIE_REFRESH_NAME
+    if not auth_cookies_are_secure():
+        return AuthCookieNames(access, refresh)
+    access_prefix = SECURE_PREFIX if gatehouse_settings.AUTH_COOKIE_DOMAIN else HOST_PREFIX
+    return AuthCookieNames(with_prefix(access, access_prefix), with_prefix(refresh, SECURE_PREFIX))
+
+
+def with_prefix(name: str, prefix: str) -> str:
+    """`name` with `prefix` before it, unless it already has a prefix (browsers match them in any case)."""
+    return name if name.lower().startswith(tuple(p.lower() for p in COOKIE_NAME_PREFIXES)) else f"{prefix}{name}"
 
 
 def reload_gatehouse_settings(*, setting: str, **kwargs: Any) -> None:

@@ -30,7 +30,7 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from ..users.managers import EmailAddressInvalid, normalize_email
-from .conf import gatehouse_settings
+from .conf import auth_cookie_names, gatehouse_settings
 
 if TYPE_CHECKING:
     from ..users.models import User
@@ -50,8 +50,7 @@ def carries_credentials(request: Request) -> bool:
     header, or either auth cookie (whatever the transport, so a stale cookie is never ignored)."""
     if get_authorization_header(request):
         return True
-    cookie_names = (gatehouse_settings.AUTH_COOKIE_ACCESS_NAME, gatehouse_settings.AUTH_COOKIE_REFRESH_NAME)
-    return any(name in request.COOKIES for name in cookie_names)
+    return any(name in request.COOKIES for name in auth_cookie_names())
 
 
 def dev_auto_login_email() -> str | None:

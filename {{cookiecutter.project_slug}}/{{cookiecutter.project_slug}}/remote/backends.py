@@ -16,7 +16,7 @@ from django.contrib.auth.backends import BaseBackend
 from django.http import HttpRequest
 from rest_framework_simplejwt.exceptions import TokenError
 
-from ..authn.conf import gatehouse_settings
+from ..authn.conf import auth_cookie_names
 from ..authn.errors import TokenNotValid
 from ..authn.tokens import AccessToken
 from .client import call_auth_service
@@ -83,8 +83,9 @@ class AuthServiceBackend(BaseBackend):
         if not isinstance(answer, dict) or answer.get("status") != "complete":
             return None
         # Header transport puts the tokens in the body; cookie transport in cookies.
-        access = answer.get("access") or upstream.cookies.get(gatehouse_settings.AUTH_COOKIE_ACCESS_NAME)
-        refresh = answer.get("refresh") or upstream.cookies.get(gatehouse_settings.AUTH_COOKIE_REFRESH_NAME) or ""
+        cookie_names = auth_cookie_names()
+        access = answer.get("access") or upstream.cookies.get(cookie_names.access)
+        refresh = answer.get("refresh") or upstream.cookies.get(cookie_names.refresh) or ""
         if not isinstance(access, str) or not access:
             return None
         return access, refresh

@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..authn.conf import gatehouse_settings
+from ..authn.conf import auth_cookie_names
 from .client import call_auth_service
 from .errors import AUTH_SERVICE_UNAVAILABLE, AuthServiceUnavailable, error_body, reshape_upstream_error
 
@@ -45,12 +45,8 @@ FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Retry-After", "Cache-Control")
 
 
 def forwarded_cookie_names() -> set[str]:
-    """The cookies the auth service reads: its access and refresh cookies, and the CSRF cookie."""
-    return {
-        gatehouse_settings.AUTH_COOKIE_ACCESS_NAME,
-        gatehouse_settings.AUTH_COOKIE_REFRESH_NAME,
-        settings.CSRF_COOKIE_NAME,
-    }
+    """The cookies the auth service reads: the auth cookies (authn.conf.auth_cookie_names) and the CSRF cookie."""
+    return {*auth_cookie_names(), settings.CSRF_COOKIE_NAME}
 
 
 def upstream_headers(request: Request) -> dict[str, str]:

@@ -1,10 +1,12 @@
-"""The access and refresh cookies: names, attributes and lifetimes, defined in one place.
+"""The access and refresh cookies: attributes and lifetimes, defined in one place (names: authn/conf.py).
 
-Both cookies are HttpOnly (scripts cannot read them), host-only (no Domain, so no
-sibling subdomain receives them), Secure unless DEBUG, and SameSite as
-GATEHOUSE["AUTH_COOKIE_SAMESITE"] says. Each lives no longer than its token: Max-Age
-is the time left until the token's `exp`. The access cookie has Path=/, so that every
-API of this host sees it; the refresh cookie only goes to the endpoints that read it.
+Both cookies are HttpOnly (scripts cannot read them), host-only unless
+GATEHOUSE["AUTH_COOKIE_DOMAIN"] names a domain (so no sibling subdomain receives
+them), Secure unless DEBUG, and SameSite as GATEHOUSE["AUTH_COOKIE_SAMESITE"] says.
+Where they are Secure their names carry the `__Host-` and `__Secure-` prefixes
+(conf.auth_cookie_names). Each lives no longer than its token: Max-Age is the time
+left until the token's `exp`. The access cookie has Path=/, so that every API of this
+host sees it; the refresh cookie only goes to the endpoints that read it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ import time
 from http.cookies import Morsel
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 
-from ..conf import gatehouse_settings
+from ..conf import auth_cookie_names, auth_cookies_are_secure, gatehouse_settings
 
 if TYPE_CHECKING:
     from ..tokens import TokenPair
@@ -41,10 +42,13 @@ class PartitionedMorsel(Morsel):
         return f"{super().OutputString(attrs)}; Partitioned"
 
 
-def cookies_are_secure() -> bool:
-    """Whether the auth cookies are Secure: AUTH_COOKIE_SECURE, or when unset, outside DEBUG."""
-    secure = gatehouse_settings.AUTH_COOKIE_SECURE
-    return not settings.DEBUG if secure is None else bool(secure)
+def mark_partitioned(response: HttpResponseBase, name: str) -> None:
+    """Add `Partitioned` to the cookie `name` that `response` sets (Django's set_cookie has no such argument)."""
+    morsel = response.cookies[name]
+    partitioned = PartitionedMorsel()
+    partitioned.set(morsel.key, morsel.value, morsel.coded_value)
+    partitioned.update(morsel)
+    response.cookies[name] = partitioned
 
 
 def refresh_cookie_path() -> str:
@@ -71,11 +75,11 @@ class AuthCookies:
 
     @property
     def access_name(self) -> str:
-        return gatehouse_settings.AUTH_COOKIE_ACCESS_NAME
+        return auth_cookie_names().access
 
     @property
     def refresh_name(self) -> str:
-        return gatehouse_settings.AUTH_COOKIE_REFRESH_NAME
+        return auth_cookie_names().refresh
 
     def read_access(self, request: HttpRequest) -> str | None:
         """The access token of the request's access cookie, or None when it has none."""
@@ -98,20 +102,16 @@ class AuthCookies:
 
     @staticmethod
     def write(response: HttpResponseBase, name: str, value: str, path: str, max_age: int) -> None:
-        """Set one auth cookie: HttpOnly, host-only, Secure unless DEBUG, SameSite and Partitioned from GATEHOUSE."""
+        """Set one auth cookie: HttpOnly; Secure, Domain, SameSite and Partitioned from GATEHOUSE."""
         response.set_cookie(
             name,
             value,
             max_age=max_age,
             path=path,
-            domain=None,
-            secure=cookies_are_secure(),
+            domain=gatehouse_settings.AUTH_COOKIE_DOMAIN or None,
+            secure=auth_cookies_are_secure(),
             httponly=True,
             samesite=gatehouse_settings.AUTH_COOKIE_SAMESITE,
         )
         if gatehouse_settings.AUTH_COOKIE_PARTITIONED:
-            morsel = response.cookies[name]
-            partitioned = PartitionedMorsel()
-            partitioned.set(morsel.key, morsel.value, morsel.coded_value)
-            partitioned.update(morsel)
-            response.cookies[name] = partitioned
+            mark_partitioned(response, name)

@@ -7,17 +7,26 @@ request (an access or refresh token, or a login that will set them), the request
 must pass the middleware's own checks: the `X-CSRFToken` header matching the
 `csrftoken` cookie, and an `Origin` (or, over HTTPS without Origin, a `Referer`)
 that is this host or one of CSRF_TRUSTED_ORIGINS.
+
+A frontend on another site needs the `csrftoken` cookie to be SameSite=None and, in
+browsers that block third-party cookies, Partitioned (CHIPS). Django 5.2 has settings
+for the first (CSRF_COOKIE_SAMESITE) and none for the second: PartitionedCsrfCookieMiddleware
+adds the attribute when GATEHOUSE["CSRF_COOKIE_PARTITIONED"] asks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NoReturn
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
 from rest_framework.authentication import CSRFCheck
 from rest_framework.request import Request
 
+from ..conf import gatehouse_settings
 from ..errors import CsrfFailed
+from .cookies import mark_partitioned
 
 
 def never_called(request: HttpRequest) -> NoReturn:
@@ -36,3 +45,19 @@ def enforce_csrf(request: Request | HttpRequest) -> None:
     reason = check.process_view(request, never_called, (), {})
     if reason:
         raise CsrfFailed(f"CSRF verification failed: {reason}")
+
+
+class PartitionedCsrfCookieMiddleware:
+    """Write the `csrftoken` cookie with `Partitioned` when GATEHOUSE["CSRF_COOKIE_PARTITIONED"] is on.
+
+    Listed before CsrfViewMiddleware, so that it sees the response after that middleware has set the cookie.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if gatehouse_settings.CSRF_COOKIE_PARTITIONED and settings.CSRF_COOKIE_NAME in response.cookies:
+            mark_partitioned(response, settings.CSRF_COOKIE_NAME)
+        return response
