@@ -5,7 +5,10 @@ fetch, requests to the client cost the auth service nothing (counted in the auth
 service's gunicorn access log). The scenario walks what DESIGN.md section 4 "Remote
 split" promises: login through the client's proxy, the local user copy and its update,
 a key rotation with no refused request, and an auth service that is down (503 from the
-proxy, while tokens already issued keep working).
+proxy, while tokens already issued keep working). A second scenario walks a browser's
+whole account journey through the client's origin only: registration and activation by
+the emailed link, login, a name change that `me/` shows at once and after a refresh, a
+password change, a reset, and logging out everywhere.
 
 Both renders sign with EdDSA and share JWT_ISSUER and JWT_AUDIENCE, as a deployment of
 one auth service and its clients does.
@@ -17,10 +20,11 @@ import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from harness.deployment import Answer, Deployment, call, post, stop, wait_until_serving
+from harness.deployment import Answer, Deployment, call, link_query, post, stop, wait_until_serving
 from harness.processes import clean_environment
 from harness.rendering import render
 from harness.smtp_sink import SmtpSink, free_loopback_port
@@ -33,6 +37,7 @@ ISSUER = "https://auth.remote-split.test"
 AUDIENCE = "https://api.remote-split.test"
 EMAIL = "grace@example.com"
 PASSWORD = "sturdy lantern orchard"
+NEW_PASSWORD = "brand new sturdy lantern"
 JWKS_PATH = "/.well-known/jwks.json"
 ME_PATH = "/api/auth/me/"
 # The client's settings for this test: local settings, with a JWKS refetch interval short
@@ -58,6 +63,7 @@ class Service:
         self.url = f"http://127.0.0.1:{self.port}"
         self.access_log = deployment.logs / f"{name}-access.log"
         self.process: subprocess.Popen | None = None
+        self.overrides: dict[str, str] = {}
 
     def start(self, **overrides: str) -> None:
         command = [
@@ -70,8 +76,14 @@ class Service:
             "--access-logfile",
             self.access_log,
         ]
+        self.overrides = overrides
         self.process = self.deployment.start(self.name, command, **overrides)
         wait_until_serving(self.url, self.process, self.deployment, self.name)
+
+    def ensure_serving(self) -> None:
+        """Start the service again, as it last ran, if a scenario left it stopped."""
+        if self.process is None:
+            self.start(**self.overrides)
 
     def stop(self) -> None:
         if self.process is not None:
@@ -97,6 +109,9 @@ def deployment_of(
         DATABASE_URL=f"sqlite:///{path / 'db.sqlite3'}",
         JWT_ISSUER=ISSUER,
         JWT_AUDIENCE=AUDIENCE,
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(sink.port),
+        EMAIL_USE_TLS="false",
     )
     deployment = Deployment(path, virtualenv_for(path), environment, sink, tmp_path_factory.mktemp(f"{name}-logs"))
     deployment.manage("migrate", "--noinput")
@@ -127,6 +142,9 @@ def services(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path
         client.deployment.environment.update(
             AUTH_SERVICE_URL=auth.url, DJANGO_SETTINGS_MODULE="config.settings.remote_split_test"
         )
+        # The browser sees the client's origin only: the emailed links lead there, and the auth
+        # service's CSRF check trusts pages of that origin (the proxy passes their Origin on).
+        auth.deployment.environment.update(FRONTEND_URL=client.url, DJANGO_CSRF_TRUSTED_ORIGINS=client.url)
         auth_deployment.shell(
             "from django.contrib.auth import get_user_model; "
             f"print(get_user_model().objects.create_user({EMAIL!r}, {PASSWORD!r}).pk)"
@@ -166,12 +184,17 @@ def test_two_services_share_users_tokens_and_key_rotations(services: tuple[Servi
     assert login.body["status"] == "complete"
     access, refresh = login.body["access"], login.body["refresh"]
 
-    # The client verifies locally: one JWKS fetch, then nothing per request.
-    for _ in range(6):
+    # The client verifies locally: one JWKS fetch (none if another scenario made it), then nothing per request.
+    fetches_before = auth.jwks_requests()
+    answer = me(client, access)
+    assert answer.status == 200, (answer.body, client.deployment.log(client.name))
+    fetches_after_first = auth.jwks_requests()
+    assert fetches_after_first <= fetches_before + 1
+    for _ in range(5):
         answer = me(client, access)
         assert answer.status == 200, (answer.body, client.deployment.log(client.name))
     assert answer.body["email"] == EMAIL
-    assert auth.jwks_requests() == 1, (
+    assert auth.jwks_requests() == fetches_after_first, (
         "after the first JWKS fetch, the client must not call the auth service per request"
     )
     user_id = answer.body["id"]
@@ -217,3 +240,125 @@ def test_two_services_share_users_tokens_and_key_rotations(services: tuple[Servi
     assert down.body["errors"][0]["code"] == "auth_service_unavailable"
     for token in (new_access, old_access):
         assert me(client, token).status == 200, "tokens already issued are verified with the cached keys"
+
+
+def email_link(sink: SmtpSink, address: str, path: str, *, count: int) -> dict[str, str]:
+    """`uid` and `token` of the link to `path` in the last of the first `count` emails to `address` that has one."""
+    messages = [message for message in sink.wait_for(address, count=count) if f"{path}?" in message.text]
+    assert messages, f"no email to {address} links to {path}"
+    return link_query(messages[-1].text, path)
+
+
+def test_a_browser_does_everything_an_account_needs_through_the_client_service_alone(
+    services: tuple[Service, Service],
+):
+    auth, client = services
+    auth.ensure_serving()
+    sink = auth.deployment.sink
+    address = "katherine@example.com"
+
+    def through_client(method: str, path: str, body: dict | None = None, token: str | None = None) -> Answer:
+        return call(client.url, method, path, body, headers=bearer(token) if token else None)
+
+    # Registration, and activation by the link the auth service emails (to the client's origin).
+    registered = through_client("POST", "/api/auth/register/", {"email": address, "password": PASSWORD})
+    assert (registered.status, registered.body) == (201, {}), (registered.body, auth.deployment.log(auth.name))
+    activation = email_link(sink, address, f"{client.url}/activate", count=1)
+    activated = through_client("POST", "/api/auth/register/activate/", activation)
+    assert activated.status == 200, activated.body
+    replayed = through_client("POST", "/api/auth/register/activate/", activation)
+    assert (replayed.status, replayed.body["errors"][0]["code"]) == (400, "activation_link_invalid")
+
+    login = post(client.url, "/api/auth/login/password/", {"email": address, "password": PASSWORD})
+    assert login.status == 200, login.body
+    access, refresh = login.body["access"], login.body["refresh"]
+
+    # A name change is made at the auth service; the client shows it at once and after a refresh.
+    renamed = through_client("PATCH", ME_PATH, {"first_name": "Katherine", "last_name": "Johnson"}, access)
+    assert (renamed.status, renamed.body["first_name"]) == (200, "Katherine"), renamed.body
+    assert through_client("GET", ME_PATH, token=access).body["first_name"] == "Katherine", (
+        "GET me/ with the same access token must agree with the PATCH"
+    )
+    at_auth_service = call(auth.url, "GET", ME_PATH, headers=bearer(access))
+    assert at_auth_service.body["last_name"] == "Johnson", "the change is the auth service's, not a local one"
+    refreshed = through_client("POST", "/api/auth/token/refresh/", {"refresh": refresh})
+    assert refreshed.status == 200, refreshed.body
+    access, refresh = refreshed.body["access"], refreshed.body["refresh"]
+    assert through_client("GET", ME_PATH, token=access).body["last_name"] == "Johnson"
+    refused = through_client("PATCH", ME_PATH, {"email": "mallory@example.com"}, access)
+    assert (refused.status, refused.body["errors"][0]["code"]) == (400, "unexpected_field")
+
+    # Password rules, then a change: the other sessions end.
+    weak = through_client("POST", "/api/auth/password/validate/", {"password": "short"})
+    assert weak.status == 400
+    assert "password_too_short" in [error["code"] for error in weak.body["errors"]], weak.body
+    wrong = through_client(
+        "POST", "/api/auth/password/change/", {"old_password": "not it", "new_password": NEW_PASSWORD}, access
+    )
+    assert (wrong.status, wrong.body["errors"][0]["code"]) == (400, "password_incorrect"), wrong.body
+    changed = through_client(
+        "POST", "/api/auth/password/change/", {"old_password": PASSWORD, "new_password": NEW_PASSWORD}, access
+    )
+    assert (changed.status, changed.body) == (200, {}), changed.body
+    old_session = through_client("POST", "/api/auth/token/refresh/", {"refresh": refresh})
+    assert (old_session.status, old_session.body["errors"][0]["code"]) == (401, "token_not_valid")
+    assert post(client.url, "/api/auth/login/password/", {"email": address, "password": PASSWORD}).status == 401
+
+    # A reset by the emailed link (activation, then the change's notice, then the reset link).
+    requested = through_client("POST", "/api/auth/password/reset/", {"email": address})
+    assert (requested.status, requested.body) == (200, {})
+    reset = email_link(sink, address, f"{client.url}/reset-password", count=3)
+    confirmed = through_client("POST", "/api/auth/password/reset/confirm/", {**reset, "password": PASSWORD})
+    assert (confirmed.status, confirmed.body) == (200, {}), confirmed.body
+
+    # Two sessions, then logging out everywhere ends both.
+    sessions = [
+        post(client.url, "/api/auth/login/password/", {"email": address, "password": PASSWORD}).body
+        for _ in range(2)
+    ]
+    logged_out = through_client("POST", "/api/auth/logout/all/", token=sessions[0]["access"])
+    assert logged_out.status == 204, logged_out.body
+    for session in sessions:
+        ended = through_client("POST", "/api/auth/token/refresh/", {"refresh": session["refresh"]})
+        assert ended.status == 401, "logout/all/ ends every session of the user"
+    unauthenticated = through_client("POST", "/api/auth/logout/all/")
+    assert (unauthenticated.status, unauthenticated.body["errors"][0]["code"]) == (401, "not_authenticated")
+
+
+def resolved(schema: Any, components: dict[str, Any]) -> Any:
+    """`schema` with every `$ref` to a component replaced by the component, recursively."""
+    if isinstance(schema, dict):
+        if set(schema) == {"$ref"}:
+            return resolved(components[schema["$ref"].rsplit("/", 1)[-1]], components)
+        return {key: resolved(value, components) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [resolved(item, components) for item in schema]
+    return schema
+
+
+def bodies(operation: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    """What an operation takes and answers on success: its request body and 2xx answers, components resolved."""
+    successes = {status: answer for status, answer in operation["responses"].items() if status.startswith("2")}
+    return resolved({"request": operation.get("requestBody"), "success": successes}, components)
+
+
+def test_the_client_describes_each_proxied_endpoint_as_the_auth_service_does(services: tuple[Service, Service]):
+    auth, client = services
+    auth.ensure_serving()
+    schemas = {}
+    for service in (auth, client):
+        answer = call(service.url, "GET", "/api/schema/?format=json")
+        assert answer.status == 200, answer.body
+        schemas[service.name] = answer.body
+    auth_schema, client_schema = schemas[auth.name], schemas[client.name]
+    proxied = [
+        (path, method)
+        for path, operations in client_schema["paths"].items()
+        for method, operation in operations.items()
+        if "503" in operation["responses"]
+    ]
+    assert ("/api/auth/register/", "post") in proxied and ("/api/auth/me/", "patch") in proxied, proxied
+    for path, method in proxied:
+        ours = bodies(client_schema["paths"][path][method], client_schema["components"]["schemas"])
+        theirs = bodies(auth_schema["paths"][path][method], auth_schema["components"]["schemas"])
+        assert ours == theirs, f"{method.upper()} {path}: the client's schema must say what the auth service's says"
