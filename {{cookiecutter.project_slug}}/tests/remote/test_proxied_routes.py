@@ -89,6 +89,12 @@ def test_a_route_takes_only_its_own_method(route, api_client, auth_service, remo
     assert proxied_calls(auth_service) == [], "a method the auth service does not take is not passed on"
 
 
+def test_head_goes_with_get(api_client, auth_service):
+    auth_service.add(responses.HEAD, auth_service_url("/api/auth/options/"), status=200)
+    assert api_client.head("/api/auth/options/").status_code == 200
+    assert [call.request.method for call in proxied_calls(auth_service)] == ["HEAD"]
+
+
 @pytest.mark.parametrize("route", AUTHENTICATED_ROUTES, ids=lambda route: route.name)
 def test_a_route_that_needs_the_user_refuses_a_request_without_a_token_here(route, api_client, auth_service):
     response = send(api_client, route)

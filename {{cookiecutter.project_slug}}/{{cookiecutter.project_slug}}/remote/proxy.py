@@ -195,7 +195,8 @@ def proxy_view(route: ProxiedRoute) -> Callable[..., HttpResponse]:
         "__doc__": route.description,
         "__module__": __name__,
         "route": route,
-        "http_method_names": [route.method, "options"],
+        # HEAD goes with GET, as in every Django view.
+        "http_method_names": [route.method, *(["head"] if route.method == "get" else []), "options"],
         route.method: handler,
     }
     if route.authenticated:
