@@ -15,7 +15,7 @@ urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("api/auth/", include("{{ cookiecutter.project_slug }}.authn.urls")),
     {%- if cookiecutter.auth_role == "client_service" %}
-    # Login, refresh and logout are the auth service's, proxied so that browsers see one origin.
+    # The login, session and account endpoints and `PATCH me/` are the auth service's, proxied for one origin.
     path("api/auth/", include("{{ cookiecutter.project_slug }}.remote.urls")),
     {%- else %}
     path("api/auth/", include("{{ cookiecutter.project_slug }}.login.urls")),

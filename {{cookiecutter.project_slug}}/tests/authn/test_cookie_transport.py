@@ -80,6 +80,7 @@ def test_over_https_a_request_without_origin_or_referer_is_refused(cookie_sessio
     browser, _user = cookie_session
     response = browser.patch(ME_URL, {"first_name": "Mallory"}, origin=None, secure=True)
     assert_csrf_failed(response)
+{%- if cookiecutter.auth_role != "client_service" %}
 
 
 def test_an_unsafe_request_authenticated_by_the_cookie_passes_with_the_token_and_same_origin(cookie_session):
@@ -88,6 +89,7 @@ def test_an_unsafe_request_authenticated_by_the_cookie_passes_with_the_token_and
     assert response.status_code == 200, response.content
     user.refresh_from_db()
     assert user.first_name == "Alice"
+{%- endif %}
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])

@@ -25,6 +25,7 @@ def test_the_bearer_header_wins_over_the_access_cookie(browser, make_access_toke
     browser.set_cookie(ACCESS_COOKIE, make_access_token(cookie_user))
     response = browser.get(ME_URL, **bearer(make_access_token(header_user)))
     assert response.json()["email"] == header_user.email
+{%- if cookiecutter.auth_role != "client_service" %}
 
 
 def test_a_request_authenticated_by_its_header_needs_no_csrf_token_and_touches_only_the_header_user(
@@ -40,6 +41,7 @@ def test_a_request_authenticated_by_its_header_needs_no_csrf_token_and_touches_o
     cookie_user.refresh_from_db()
     assert header_user.first_name == "Header"
     assert cookie_user.first_name != "Header", "the cookie's user must not be touched"
+{%- endif %}
 
 
 def test_an_invalid_bearer_header_is_refused_even_with_a_valid_cookie(browser, make_access_token):

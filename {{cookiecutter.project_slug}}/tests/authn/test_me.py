@@ -63,6 +63,7 @@ def test_me_refuses_a_deactivated_user_whatever_the_token_user_source(
     response = api_client.get(ME_URL, **authenticated(token))
     assert response.status_code == 401
     assert response.json()["errors"][0]["code"] == TOKEN_NOT_VALID
+{%- if cookiecutter.auth_role != "client_service" %}
 
 
 def test_patch_me_changes_first_and_last_name(api_client, make_access_token, user):
@@ -73,6 +74,7 @@ def test_patch_me_changes_first_and_last_name(api_client, make_access_token, use
     assert response.json()["first_name"] == "Grace"
     user.refresh_from_db()
     assert (user.first_name, user.last_name) == ("Grace", "Hopper")
+{%- endif %}
 
 
 def test_patch_me_refuses_email_permissions_and_ids(api_client, make_access_token, user):

@@ -1,4 +1,8 @@
-"""The core routes of /api/auth/: `me/` and `token/verify/` in every role, and `csrf/` with cookies.
+"""The core routes of /api/auth/: `token/verify/` in every role, `me/`, and `csrf/` with cookies.
+{%- if cookiecutter.auth_role == "client_service" %}
+
+A client service routes `me/` in remote/urls.py: its PATCH is the auth service's.
+{%- endif %}
 
 `GATEHOUSE["ENABLED_ENDPOINTS"]` chooses which are served (authn/endpoints.py).
 """
@@ -15,7 +19,9 @@ app_name = "authn"
 
 ALL_URLPATTERNS: list[URLPattern] = [
     path("token/verify/", views.TokenVerifyView.as_view(), name="token-verify"),
+    {%- if cookiecutter.auth_role != "client_service" %}
     path("me/", views.MeView.as_view(), name="me"),
+    {%- endif %}
     {%- if cookiecutter.token_transport != "header" %}
     path("csrf/", csrf_views.CsrfTokenView.as_view(), name="csrf"),
     {%- endif %}

@@ -13,6 +13,7 @@ from typing import Any
 
 from rest_framework import exceptions, status
 
+from ..api.request_bodies import UNEXPECTED_FIELD
 from ..authn import errors as authn_errors
 from ..authn.errors import AuthnError
 
@@ -37,8 +38,19 @@ FRAMEWORK_CODES = frozenset(
         "blank",
         "max_length",
         "min_length",
+        "max_value",
+        "min_value",
+        "control_characters",
+        UNEXPECTED_FIELD,
     }
 )
+# The codes of Django's password validators (AUTH_PASSWORD_VALIDATORS), which the account
+# endpoints answer with; their detail is the auth service's, since their limits are its settings.
+PASSWORD_RULE_CODES = frozenset(
+    {"password_too_short", "password_too_common", "password_too_similar", "password_entirely_numeric"}
+)
+# How much of an upstream detail is passed on.
+MAX_DETAIL_LENGTH = 300
 # An `attr` is passed on only when it looks like a field name.
 ATTR_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 # More entries than this are not read: a login step has a handful of fields.
@@ -66,7 +78,7 @@ def our_error_details() -> dict[str, str]:
 def known_codes() -> frozenset[str]:
     """The codes that are ours: those of the authn app's errors and of the framework."""
     constants = {value for name, value in vars(authn_errors).items() if name.isupper() and isinstance(value, str)}
-    return frozenset(constants | set(our_error_details()) | FRAMEWORK_CODES)
+    return frozenset(constants | set(our_error_details()) | FRAMEWORK_CODES | PASSWORD_RULE_CODES)
 
 
 def reshape_upstream_error(status_code: int, body: Any) -> tuple[int, dict[str, Any]]:
@@ -89,11 +101,18 @@ def reshape_upstream_error(status_code: int, body: Any) -> tuple[int, dict[str, 
         code = code if isinstance(code, str) and code in codes else AUTH_SERVICE_ERROR
         attr = upstream.get("attr")
         attr = attr if isinstance(attr, str) and ATTR_PATTERN.match(attr) else None
-        entries.append((code, details.get(code, GENERIC_DETAIL), attr))
+        entries.append((code, detail_of(code, upstream.get("detail"), details), attr))
     if not entries:
         entries = [(AUTH_SERVICE_ERROR, GENERIC_DETAIL, None)]
     is_validation = isinstance(body, dict) and body.get("type") == "validation_error" and status_code == 400
     return status_code, error_body("validation_error" if is_validation else "client_error", entries)
+
+
+def detail_of(code: str, upstream_detail: Any, details: dict[str, str]) -> str:
+    """The detail we answer for `code`: the auth service's for a password rule, else our own wording."""
+    if code in PASSWORD_RULE_CODES and isinstance(upstream_detail, str) and upstream_detail:
+        return upstream_detail[:MAX_DETAIL_LENGTH]
+    return details.get(code, GENERIC_DETAIL)
 
 
 def error_body(error_type: str, entries: list[tuple[str, str, str | None]]) -> dict[str, Any]:

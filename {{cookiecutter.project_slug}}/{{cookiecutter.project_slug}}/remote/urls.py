@@ -1,14 +1,21 @@
-"""The routes of /api/auth/ that the auth service answers, through the proxy (remote/proxy.py)."""
+"""The routes of /api/auth/ that the auth service answers: its endpoints proxied (remote/routes.py), and `me/`.
 
-from django.urls import path
+`GATEHOUSE["ENABLED_ENDPOINTS"]` chooses which are served (authn/endpoints.py), by the
+same URL names as on the auth service.
+"""
 
-from . import proxy
+from django.urls import URLPattern, path
+
+from ..authn.endpoints import served
+from .me import RemoteMeView
+from .proxy import proxy_view
+from .routes import PROXIED_ROUTES
 
 app_name = "remote"
 
-urlpatterns = [
-    path("options/", proxy.OptionsProxyView.as_view(), name="options"),
-    path("login/<slug:scenario>/", proxy.LoginProxyView.as_view(), name="login"),
-    path("token/refresh/", proxy.TokenRefreshProxyView.as_view(), name="token-refresh"),
-    path("logout/", proxy.LogoutProxyView.as_view(), name="logout"),
+ALL_URLPATTERNS: list[URLPattern] = [
+    path("me/", RemoteMeView.as_view(), name="me"),
+    *(path(route.path, proxy_view(route), name=route.name) for route in PROXIED_ROUTES),
 ]
+
+urlpatterns = served(ALL_URLPATTERNS)

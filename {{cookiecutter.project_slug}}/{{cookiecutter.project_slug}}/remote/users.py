@@ -12,15 +12,21 @@ claimed email that another copy here still holds is stale in that copy: its user
 changed address or was deleted there, and has not been seen here since. The stale
 copy gives the address up (it gets a placeholder under the reserved `.invalid`
 domain, RFC 2606) and takes its real one back from its own next token.
+
+A name changed through this service's `me/` (remote/me.py) is the auth service's
+answer, newer than the access token the browser still holds: for the lifetime of an
+access token, a token issued before that answer does not write back the fields it set.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from rest_framework_simplejwt.settings import api_settings
@@ -35,6 +41,9 @@ if TYPE_CHECKING:
     from ..users.models import User
 
 logger = logging.getLogger(__name__)
+
+# Per user: when the auth service last answered with their fields here, and which (remote/me.py).
+UPDATED_BY_AUTH_SERVICE_CACHE_PREFIX = "remote:updated-by-auth-service:"
 
 # The type each copied claim must have; a claim of another type is ignored.
 CLAIM_TYPES: dict[str, type] = {
@@ -80,6 +89,10 @@ def user_from_claims(claims: Mapping[str, Any]) -> User:
         return create_copy(user_model, user_id, fields)
     changed = [name for name, value in fields.items() if getattr(user, name) != value]
     if changed:
+        # Only when the token disagrees with the copy: a request that says nothing new reads no more.
+        newer = fields_newer_than_token(user, claims)
+        changed = [name for name in changed if name not in newer]
+    if changed:
         for name in changed:
             setattr(user, name, fields[name])
         with transaction.atomic():
@@ -111,3 +124,41 @@ def release_email_of_stale_copy(user_model: type[User], email: str, user_id: Any
         logger.info("The local copy of user %s gives up an address the auth service now gives another user.", stale.pk)
         stale.email = f"{stale.pk}@stale-copy.invalid"
         stale.save(update_fields=["email"])
+
+
+def update_copy_from_auth_service(user: User, answer: Mapping[str, Any], answered_at: float) -> None:
+    """Set the copy's fields to the auth service's own answer about the user (`me/` after a PATCH).
+
+    The answer is read as claims are (REMOTE_USER_CLAIMS_MAPPER), and remembered with
+    its time (the auth service's clock, as tokens' `iat` are) until every access token
+    issued before it has expired, so that those tokens do not undo it.
+    """
+    fields = gatehouse_settings.REMOTE_USER_CLAIMS_MAPPER(answer)
+    changed = [name for name, value in fields.items() if getattr(user, name) != value]
+    for name in changed:
+        setattr(user, name, fields[name])
+    if changed:
+        user.save(update_fields=changed)
+    record = {"at": int(answered_at), "fields": sorted(fields)}
+    cache.set(updated_by_auth_service_key(user), record, timeout=access_token_reach().total_seconds())
+
+
+def fields_newer_than_token(user: User, claims: Mapping[str, Any]) -> Set[str]:
+    """The copy's fields that the auth service answered with at or after the claims' token was issued (`iat`)."""
+    record = cache.get(updated_by_auth_service_key(user))
+    issued_at = claims.get("iat")
+    if not isinstance(record, dict) or not isinstance(issued_at, int | float) or issued_at > record["at"]:
+        return frozenset()
+    return frozenset(record["fields"])
+
+
+def updated_by_auth_service_key(user: User) -> str:
+    return f"{UPDATED_BY_AUTH_SERVICE_CACHE_PREFIX}{user.pk}"
+
+
+def access_token_reach() -> timedelta:
+    """How long after its issue an access token may still be accepted: its lifetime and the leeway."""
+    leeway = api_settings.LEEWAY
+    return api_settings.ACCESS_TOKEN_LIFETIME + (
+        leeway if isinstance(leeway, timedelta) else timedelta(seconds=leeway)
+    )

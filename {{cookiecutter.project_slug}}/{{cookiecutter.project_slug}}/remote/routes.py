@@ -1,0 +1,221 @@
+"""The auth service's endpoints that browsers use, each proxied at the same path (remote/proxy.py).
+
+The table mirrors the routes of the auth service's login/, sessions/ and accounts/
+apps. A client service cannot know which of them its auth service serves (whether it
+has registration is the auth service's answer, not this project's), so it proxies them
+all: one the auth service does not serve answers 404 `not_found`, in our error shape
+like every upstream error. A project whose auth service has no registration takes those
+routes out of its routes and schema with GATEHOUSE["ENABLED_ENDPOINTS"], by the URL
+names below. Adding an endpoint of the auth service here is one entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
+
+from . import schemas
+
+
+@dataclass(frozen=True)
+class ProxiedRoute:
+    """One endpoint of the auth service: where it is, how it is called, and what the schema says of it."""
+
+    # The route under /api/auth/, the same on both services, in Django's path syntax.
+    path: str
+    # Its URL name (GATEHOUSE["ENABLED_ENDPOINTS"] and `reverse("remote:<name>")`), as on the auth service.
+    name: str
+    # The one HTTP method it takes, in lower case.
+    method: str
+    # Whether it needs the user: then the request is authenticated here before it is passed on.
+    authenticated: bool
+    # The schema: the body (None: none), the answers by status (the proxy adds its 502 and 503), a description.
+    request: Any
+    responses: dict[int, Any]
+    description: str
+
+    @property
+    def view_name(self) -> str:
+        """The name of the view class made for it: `PasswordResetConfirm` for `password-reset-confirm`."""
+        return "".join(part.capitalize() for part in self.name.split("-"))
+
+
+PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
+    # Scenario login (login/urls.py of the auth service).
+    ProxiedRoute(
+        "options/",
+        "options",
+        "get",
+        authenticated=False,
+        request=None,
+        responses={200: schemas.LoginOptionsSerializer},
+        description="The enabled login scenarios, in order, with the JSON Schema of each step.",
+    ),
+    ProxiedRoute(
+        "login/<slug:scenario>/",
+        "login",
+        "post",
+        authenticated=False,
+        request=OpenApiTypes.OBJECT,
+        responses={200: schemas.LOGIN_ANSWER},
+        description="The body is the current step's fields (see `options/`), plus `flow` after the first step. "
+        "When tokens travel in cookies, every step needs the `X-CSRFToken` header (the token of `GET csrf/`) and "
+        "a same-site or trusted Origin, or it is refused with 403 `csrf_failed`. When the client may choose, "
+        "`Prefer: token-transport=body` asks for the tokens in the body instead of cookies.",
+    ),
+    # Sessions (sessions/urls.py).
+    ProxiedRoute(
+        "token/refresh/",
+        "token-refresh",
+        "post",
+        authenticated=False,
+        request=schemas.REFRESH_REQUEST,
+        responses={200: schemas.REFRESH_ANSWER, 401: schemas.TOKEN_NOT_VALID},
+        description="Exchange a refresh token for a new access token and a new refresh token; "
+        "the refresh token presented is refused from then on.",
+    ),
+    ProxiedRoute(
+        "logout/",
+        "logout",
+        "post",
+        authenticated=False,
+        request=schemas.REFRESH_REQUEST,
+        responses={204: OpenApiResponse(description="Logged out."), 401: schemas.TOKEN_NOT_VALID},
+        description="End one session: blacklist its refresh token.",
+    ),
+    ProxiedRoute(
+        "logout/all/",
+        "logout-all",
+        "post",
+        authenticated=True,
+        request=None,
+        responses={204: OpenApiResponse(description="Every session ended.")},
+        description="End every session of the authenticated user: all their refresh tokens are refused from now on.",
+    ),
+    ProxiedRoute(
+        "sessions/",
+        "sessions",
+        "get",
+        authenticated=True,
+        request=None,
+        responses={200: schemas.SessionListSerializer},
+        description="The authenticated user's live sessions (one per login), newest first; "
+        "`current` marks the request's own.",
+    ),
+    ProxiedRoute(
+        "sessions/<str:session_id>/",
+        "session",
+        "delete",
+        authenticated=True,
+        request=None,
+        responses={204: OpenApiResponse(description="The session is ended."), 404: schemas.SESSION_NOT_FOUND},
+        description="End one session of the authenticated user: its refresh token is refused from then on. "
+        "Ending another than the request's own needs a recent authentication.",
+    ),
+    # Accounts (accounts/urls.py).
+    ProxiedRoute(
+        "register/",
+        "register",
+        "post",
+        authenticated=False,
+        request=schemas.RegisterSerializer,
+        responses={
+            201: schemas.EMPTY,
+            403: OpenApiResponse(
+                ErrorResponse403Serializer,
+                description="`registration_closed`: the project's adapter does not let this address register.",
+            ),
+        },
+        description="Register an account, inactive until the link emailed to it is used. An address that already "
+        "has an account gets the same answer, and its owner an email saying so.",
+    ),
+    ProxiedRoute(
+        "register/activate/",
+        "register-activate",
+        "post",
+        authenticated=False,
+        request=schemas.LinkSerializer,
+        responses={200: schemas.EMPTY},
+        description="Activate an account with the `uid` and `token` of its activation link.",
+    ),
+    ProxiedRoute(
+        "register/resend/",
+        "register-resend",
+        "post",
+        authenticated=False,
+        request=schemas.EmailRequestSerializer,
+        responses={200: schemas.EMPTY},
+        description="Email the activation link again, if the address has an account waiting; always `{}`.",
+    ),
+    ProxiedRoute(
+        "password/reset/",
+        "password-reset",
+        "post",
+        authenticated=False,
+        request=schemas.EmailRequestSerializer,
+        responses={200: schemas.EMPTY},
+        description="Email a password reset link, if the address has an active account; always `{}`.",
+    ),
+    ProxiedRoute(
+        "password/reset/confirm/",
+        "password-reset-confirm",
+        "post",
+        authenticated=False,
+        request=schemas.PasswordResetConfirmSerializer,
+        responses={200: schemas.EMPTY},
+        description="Set a new password through a reset link; every session of the user ends, "
+        "and nobody is logged in.",
+    ),
+    ProxiedRoute(
+        "password/validate/",
+        "password-validate",
+        "post",
+        authenticated=False,
+        request=schemas.PasswordValidateSerializer,
+        responses={200: schemas.EMPTY},
+        description="Check a password against the rules without setting it: `{}`, or a 400 with the rules' codes.",
+    ),
+    ProxiedRoute(
+        "password/change/",
+        "password-change",
+        "post",
+        authenticated=True,
+        request=schemas.PasswordChangeSerializer,
+        responses={200: schemas.EMPTY},
+        description="Change the authenticated user's password, given the current one; every session of the "
+        "user ends. The answer carries no tokens: the client logs in again with the new password.",
+    ),
+    ProxiedRoute(
+        "reauthenticate/",
+        "reauthenticate",
+        "post",
+        authenticated=True,
+        request=schemas.ReauthenticateSerializer,
+        responses={200: schemas.REFRESH_ANSWER},
+        description="Confirm the password again: a fresh token pair in the same session, whose access token is "
+        "recent, for the actions that answer 401 `reauthentication_required`.",
+    ),
+    ProxiedRoute(
+        "me/delete/",
+        "account-delete",
+        "post",
+        authenticated=True,
+        request=schemas.AccountDeleteSerializer,
+        responses={204: OpenApiResponse(description="Deleted.")},
+        description="Delete the authenticated user's account, given the password and a recent login; "
+        "every session ends.",
+    ),
+    ProxiedRoute(
+        "me/export/",
+        "account-export",
+        "get",
+        authenticated=True,
+        request=None,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The user's personal data.")},
+        description="Everything the project holds about the authenticated user, as JSON: no password, token or code.",
+    ),
+)
