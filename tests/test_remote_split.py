@@ -334,6 +334,19 @@ def test_a_browser_does_everything_an_account_needs_through_the_client_service_a
     confirmed = through_client("POST", "/api/auth/password/reset/confirm/", {**reset, "password": PASSWORD})
     assert (confirmed.status, confirmed.body) == (200, {}), confirmed.body
 
+    # The sessions list: the user sees each login and ends one; a reauthentication renews the other.
+    laptop, phone = (log_in_through(client, address).body for _ in range(2))
+    listed = through_client("GET", "/api/auth/sessions/", token=phone["access"])
+    assert listed.status == 200, listed.body
+    assert [session["current"] for session in listed.body["sessions"]] == [True, False], listed.body
+    laptop_session = listed.body["sessions"][1]["id"]
+    ended = through_client("DELETE", f"/api/auth/sessions/{laptop_session}/", token=phone["access"])
+    assert ended.status == 204, ended.body
+    assert through_client("POST", "/api/auth/token/refresh/", {"refresh": laptop["refresh"]}).status == 401
+    renewed = through_client("POST", "/api/auth/reauthenticate/", {"password": PASSWORD}, phone["access"])
+    assert renewed.status == 200, renewed.body
+    assert set(renewed.body) >= {"access", "refresh"}
+
     # Two sessions, then logging out everywhere ends both.
     sessions = [log_in_through(client, address).body for _ in range(2)]
     logged_out = through_client("POST", "/api/auth/logout/all/", token=sessions[0]["access"])
@@ -343,6 +356,14 @@ def test_a_browser_does_everything_an_account_needs_through_the_client_service_a
         assert ended.status == 401, "logout/all/ ends every session of the user"
     unauthenticated = through_client("POST", "/api/auth/logout/all/")
     assert (unauthenticated.status, unauthenticated.body["errors"][0]["code"]) == (401, "not_authenticated")
+
+    # The account's data, then its deletion: the address no longer logs in.
+    access = log_in_through(client, address).body["access"]
+    exported = through_client("GET", "/api/auth/me/export/", token=access)
+    assert (exported.status, exported.body["user"]["email"]) == (200, address), exported.body
+    deleted = through_client("POST", "/api/auth/me/delete/", {"password": PASSWORD}, access)
+    assert deleted.status == 204, deleted.body
+    assert log_in_through(client, address).status == 401
 
 
 def resolved(schema: Any, components: dict[str, Any]) -> Any:
