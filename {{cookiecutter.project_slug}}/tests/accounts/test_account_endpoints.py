@@ -24,10 +24,12 @@ URLS = {
     "password-validate": "/api/auth/password/validate/",
     "password-change": "/api/auth/password/change/",
     "reauthenticate": "/api/auth/reauthenticate/",
+    "email-change": "/api/auth/email/change/",
+    "email-change-confirm": "/api/auth/email/change/confirm/",
     "account-delete": "/api/auth/me/delete/",
 }
 # The endpoints that need an access token.
-AUTHENTICATED = {"password-change", "reauthenticate", "account-delete"}
+AUTHENTICATED = {"password-change", "reauthenticate", "email-change", "account-delete"}
 # method -> (request component, answer status) for every endpoint.
 SCHEMA_CONTRACT = {
     {%- if cookiecutter.use_registration == "y" %}
@@ -40,6 +42,8 @@ SCHEMA_CONTRACT = {
     "password-validate": ("PasswordValidate", "200"),
     "password-change": ("PasswordChange", "200"),
     "reauthenticate": ("Reauthenticate", "200"),
+    "email-change": ("EmailChange", "200"),
+    "email-change-confirm": ("Link", "200"),
     "account-delete": ("AccountDelete", "204"),
 }
 

@@ -40,6 +40,8 @@ AUTH_SERVICE_ROUTES = {
     ("get", "sessions/"),
     ("delete", "sessions/<str:session_id>/"),
     ("post", "reauthenticate/"),
+    ("post", "email/change/"),
+    ("post", "email/change/confirm/"),
     ("post", "me/delete/"),
     ("get", "me/export/"),
 }

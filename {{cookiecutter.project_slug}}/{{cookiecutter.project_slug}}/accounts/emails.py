@@ -17,7 +17,13 @@ from ..authn.conf import gatehouse_settings
 from ..mail.messages import build_email, email_address, minutes
 from ..mail.outbox import EmailKind, any_account, register_kind
 from ..mail.tasks import Kind
-from .link_tokens import activation_token_generator, encode_uid, password_reset_token_generator
+from .link_tokens import (
+    activation_token_generator,
+    email_change_token_generator,
+    encode_uid,
+    password_reset_token_generator,
+)
+from .models import PendingEmailChange
 
 if TYPE_CHECKING:
     from ..users.models import User
@@ -44,11 +50,49 @@ def activation_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternati
 
 
 def account_exists_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
-    """The email to the owner of an address that somebody tried to register again."""
+    """The email to the owner of an address that somebody tried to register again, or to move another account to."""
     return build_email(
         "accounts/email/account_exists",
         to=email_address(user),
-        context={"user": user, "frontend_url": get_adapter().frontend_url("/")},
+        context={
+            "user": user,
+            "frontend_url": get_adapter().frontend_url("/"),
+            "email_change": payload.get("reason") == "email_change",
+        },
+    )
+
+
+def is_the_pending_change(user: User, payload: dict[str, Any]) -> bool:
+    """Whether the row's address is still the one the user asks to move to (no newer request, not done)."""
+    return PendingEmailChange.objects.filter(user=user, new_email=payload.get("new_email")).exists()
+
+
+def email_change_confirmation_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The email to the new address, with the link that moves the login there (a token made now)."""
+    link = get_adapter().email_change_url(
+        user, uid=encode_uid(user), token=email_change_token_generator.make_token(user)
+    )
+    return build_email(
+        "accounts/email/email_change_confirmation",
+        to=payload["new_email"],
+        context={
+            "user": user,
+            "link": link,
+            "valid_for_minutes": minutes(gatehouse_settings.EMAIL_CHANGE_TOKEN_TTL),
+        },
+    )
+
+
+def email_change_requested_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The notice to the current address that a move to another was asked, with the way back if it was not them."""
+    return build_email(
+        "accounts/email/email_change_requested",
+        to=email_address(user),
+        context={
+            "user": user,
+            "new_email": payload.get("new_email", ""),
+            "frontend_url": get_adapter().frontend_url("/"),
+        },
     )
 
 
@@ -94,3 +138,13 @@ def register_email_kinds() -> None:
     register_kind(Kind.PASSWORD_RESET, EmailKind(password_reset_email, is_active, "PASSWORD_RESET_TOKEN_TTL"))
     register_kind(Kind.PASSWORD_CHANGED, EmailKind(password_changed_email, any_account))
     register_kind(Kind.ACCOUNT_DELETED, EmailKind(account_deleted_email, any_account, for_former_account=True))
+    register_kind(
+        Kind.EMAIL_CHANGE_CONFIRMATION,
+        EmailKind(
+            email_change_confirmation_email,
+            is_active,
+            "EMAIL_CHANGE_TOKEN_TTL",
+            applies_to_payload=is_the_pending_change,
+        ),
+    )
+    register_kind(Kind.EMAIL_CHANGE_REQUESTED, EmailKind(email_change_requested_email, any_account))

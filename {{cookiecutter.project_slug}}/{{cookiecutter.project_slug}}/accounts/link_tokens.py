@@ -103,3 +103,18 @@ def decode_uid(uid: object) -> uuid.UUID | None:
         return uuid.UUID(urlsafe_base64_decode(uid).decode("ascii"))
     except (ValueError, TypeError, UnicodeDecodeError):
         return None
+
+
+class EmailChangeTokenGenerator(AccountTokenGenerator):
+    """Tokens of email change links: made of the pending change too, so a newer request or the change kills them."""
+
+    key_salt = "accounts.link_tokens.EmailChangeTokenGenerator"
+    ttl_setting = "EMAIL_CHANGE_TOKEN_TTL"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        pending = getattr(user, "pending_email_change", None)
+        change = f"{pending.new_email}{pending.requested_at.timestamp()}" if pending is not None else ""
+        return f"{super()._make_hash_value(user, timestamp)}{change}"
+
+
+email_change_token_generator = EmailChangeTokenGenerator()

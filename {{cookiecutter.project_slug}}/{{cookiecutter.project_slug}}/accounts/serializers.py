@@ -168,6 +168,12 @@ class ReauthenticateSerializer(StrictSerializer):
     password = PasswordField()
 
 
+class EmailChangeSerializer(StrictSerializer):
+    """The body of `email/change/`."""
+
+    new_email = EmailAddressField()
+
+
 class AccountDeleteSerializer(StrictSerializer):
     """The body of `me/delete/`."""
 

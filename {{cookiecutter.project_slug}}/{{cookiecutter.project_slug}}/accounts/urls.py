@@ -1,4 +1,4 @@
-"""The routes of accounts: {% if cookiecutter.use_registration == "y" %}registration, {% endif %}password reset, validation and change, reauthentication, deletion and export."""
+"""The routes of accounts: {% if cookiecutter.use_registration == "y" %}registration, {% endif %}password reset, validation and change, reauthentication, email change, deletion and export."""
 
 from django.urls import URLPattern, path
 
@@ -18,6 +18,8 @@ ALL_URLPATTERNS: list[URLPattern] = [
     path("password/validate/", views.PasswordValidateView.as_view(), name="password-validate"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password-change"),
     path("reauthenticate/", views.ReauthenticateView.as_view(), name="reauthenticate"),
+    path("email/change/", views.EmailChangeView.as_view(), name="email-change"),
+    path("email/change/confirm/", views.EmailChangeConfirmView.as_view(), name="email-change-confirm"),
     path("me/delete/", views.AccountDeleteView.as_view(), name="account-delete"),
     path("me/export/", views.AccountExportView.as_view(), name="account-export"),
 ]

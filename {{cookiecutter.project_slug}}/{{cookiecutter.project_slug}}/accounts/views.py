@@ -1,4 +1,4 @@
-"""The account endpoints: password reset, validation and change, reauthentication, deletion and export.
+"""The account endpoints: password reset, validation and change, reauthentication, email change, deletion and export.
 
 Registration has its own, registration_views.py.
 
@@ -28,10 +28,12 @@ from ..authn.authentication import authenticated_user
 from ..authn.permissions import RecentAuthentication
 from ..authn.transports.base import get_transport
 from ..sessions.views import REFRESH_ANSWER
-from . import lifecycle, passwords
+from . import email_change, lifecycle, passwords
 from .serializers import (
     AccountDeleteSerializer,
+    EmailChangeSerializer,
     EmailRequestSerializer,
+    LinkSerializer,
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordValidateSerializer,
@@ -180,3 +182,36 @@ class AccountExportView(APIView):
         response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
         add_never_cache_headers(response)
         return response
+
+
+class EmailChangeView(AccountView):
+    """Ask to move the login to another address, given a recent login: always `{}`, whatever the address.
+
+    The new address gets a confirmation link, the current one a notice; an address that
+    already has an account gets an email saying so, and nothing changes.
+    """
+
+    authentication_classes = APIView.authentication_classes
+    permission_classes = [IsAuthenticated, RecentAuthentication]
+    serializer_class = EmailChangeSerializer
+
+    @extend_schema(request=EmailChangeSerializer, responses={200: EMPTY})
+    def post(self, request: Request) -> Response:
+        data = self.read(request)
+        email_change.request_email_change(request, authenticated_user(request), data["new_email"], sender=type(self))
+        return Response({}, status=status.HTTP_200_OK)
+
+
+class EmailChangeConfirmView(AccountView):
+    """Move the login to the new address with the `uid` and `token` of the link emailed there.
+
+    Every session of the user ends but the one that asked for the change.
+    """
+
+    serializer_class = LinkSerializer
+
+    @extend_schema(request=LinkSerializer, responses={200: EMPTY})
+    def post(self, request: Request) -> Response:
+        data = self.read(request)
+        email_change.confirm_email_change(request, data["uid"], data["token"], sender=type(self))
+        return Response({}, status=status.HTTP_200_OK)

@@ -30,6 +30,7 @@ class AuthEvent(models.Model):
         SESSION_ENDED = "session_ended", _("session ended")
         REAUTHENTICATED = "reauthenticated", _("reauthenticated")
         ACCOUNT_DELETED = "account_deleted", _("account deleted")
+        EMAIL_CHANGED = "email_changed", _("email changed")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET = "password_reset", _("password reset")
 

@@ -170,6 +170,10 @@ def on_account_deleted(sender: type, request: HttpRequest, user: User, identifie
     record(AuthEvent.Kind.ACCOUNT_DELETED, request, identifier_hash=identifier_key(identifier))
 
 
+def on_email_changed(sender: type, request: HttpRequest, user: User, old_email: str, **kwargs: Any) -> None:
+    record(AuthEvent.Kind.EMAIL_CHANGED, request, user=user, identifier_hash=user_identifier_hash(user))
+
+
 def on_password_changed(sender: type, request: HttpRequest, user: User, **kwargs: Any) -> None:
     record(AuthEvent.Kind.PASSWORD_CHANGED, request, user=user, identifier_hash=user_identifier_hash(user))
 
@@ -190,6 +194,7 @@ def connect_receivers() -> None:
         signals.session_ended: on_session_ended,
         signals.post_reauthentication: on_reauthenticated,
         signals.post_account_deletion: on_account_deleted,
+        signals.post_email_change: on_email_changed,
         signals.post_password_change: on_password_changed,
         signals.post_password_reset: on_password_reset,
     }

@@ -129,6 +129,10 @@ class GatehouseAdapter:
         """The link of a reset email: the frontend page that posts `uid`, `token` and a password to `password/reset/confirm/`."""
         return self.frontend_url(gatehouse_settings.PASSWORD_RESET_URL_PATH, uid=uid, token=token)
 
+    def email_change_url(self, user: AbstractBaseUser, *, uid: str, token: str) -> str:
+        """The link of an email change confirmation: the frontend page that posts `uid` and `token` to `email/change/confirm/`."""
+        return self.frontend_url(gatehouse_settings.EMAIL_CHANGE_URL_PATH, uid=uid, token=token)
+
     def send_email(self, message: EmailMessage, *, kind: str, user: AbstractBaseUser) -> None:
         """Send one built email of `kind` (an outbox kind: `login_code`, `activation`...) to the account `user`.
 

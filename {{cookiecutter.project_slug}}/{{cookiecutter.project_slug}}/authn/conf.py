@@ -97,12 +97,14 @@ DEFAULTS: dict[str, Any] = {
     "REMOTE_USER_CLAIMS_MAPPER": "{{ cookiecutter.project_slug }}.remote.users.map_user_claims",
     # Accounts (docs/accounts.md). Links in emails are FRONTEND_URL + one of these paths,
     # with `uid` and `token` in the query: the pages of the frontend that post them back
-    # (the adapter's activation_url and password_reset_url).
+    # (the adapter's activation_url, password_reset_url and email_change_url).
     "ACTIVATION_URL_PATH": "/activate",
     "PASSWORD_RESET_URL_PATH": "/reset-password",
+    "EMAIL_CHANGE_URL_PATH": "/confirm-email",
     # How long an emailed link works (NIST SP 800-63B: at most 24 hours; reset: an hour).
     "ACTIVATION_TOKEN_TTL": timedelta(hours=24),
     "PASSWORD_RESET_TOKEN_TTL": timedelta(hours=1),
+    "EMAIL_CHANGE_TOKEN_TTL": timedelta(hours=24),
     # Validators run after AUTH_PASSWORD_VALIDATORS, in the same format ({"NAME": ..., "OPTIONS": ...}).
     "PASSWORD_VALIDATORS": [],
     # The email outbox (mail/outbox.py): when the periodic drain queues an undelivered email

@@ -23,6 +23,7 @@ LOCKED_OUT = "locked_out"
 REGISTRATION_CLOSED = "registration_closed"
 ACTIVATION_LINK_INVALID = "activation_link_invalid"
 PASSWORD_RESET_LINK_INVALID = "password_reset_link_invalid"  # noqa: S105 (an error code, not a secret)
+EMAIL_CHANGE_LINK_INVALID = "email_change_link_invalid"
 PASSWORD_INCORRECT = "password_incorrect"  # noqa: S105 (an error code, not a secret)
 CSRF_FAILED = "csrf_failed"
 SESSION_NOT_FOUND = "session_not_found"
@@ -216,3 +217,10 @@ class SessionNotFound(AuthnError):
     status_code = status.HTTP_404_NOT_FOUND
     default_code = SESSION_NOT_FOUND
     default_detail = "There is no such session."
+
+
+class EmailChangeLinkInvalid(AuthnError):
+    """The email change link is malformed, wrong, used, expired, superseded, or its address was taken meanwhile."""
+
+    default_code = EMAIL_CHANGE_LINK_INVALID
+    default_detail = "The email change link is invalid or has expired."

@@ -75,3 +75,11 @@ pre_account_deletion = Signal()
 # After an account was deleted with every session. Arguments: request, user (the deleted instance,
 # whose pk is now None), user_id (its former id), identifier (its email).
 post_account_deletion = Signal()
+
+# Before an email change is asked for (the body is well-formed, the login recent). Arguments:
+# request, user, new_email (canonical).
+pre_email_change_request = Signal()
+# Before a confirmed email change is saved. Arguments: request, user, new_email.
+pre_email_change = Signal()
+# After the login moved to the new address and the other sessions ended. Arguments: request, user, old_email.
+post_email_change = Signal()

@@ -24,6 +24,8 @@ class OutboxEmail(models.Model):
         PASSWORD_RESET = "password_reset", _("password reset link")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         ACCOUNT_DELETED = "account_deleted", _("account deleted")
+        EMAIL_CHANGE_CONFIRMATION = "email_change_confirmation", _("email change link")
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", _("email change requested")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

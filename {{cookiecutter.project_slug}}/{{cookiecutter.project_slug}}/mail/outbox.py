@@ -70,6 +70,9 @@ class EmailKind:
     applies_to: Callable[[User], bool]
     # The GATEHOUSE setting after which an unsent row is stale and discarded, if any.
     max_age_setting: str | None = None
+    # Whether the row's payload still applies to the account when it is sent (a newer request may
+    # have superseded it), if the kind says.
+    applies_to_payload: Callable[[User, dict[str, Any]], bool] | None = None
     # Rows of this kind have no account (it was deleted): `build` gets a stand-in made of the
     # payload's `email` and `first_name` (former_account()).
     for_former_account: bool = False
@@ -172,6 +175,8 @@ def reason_to_discard(email: OutboxEmail) -> str | None:
         return "No account has the address that was given."
     if not kind.applies_to(email.user):
         return "The account no longer needs this email."
+    if kind.applies_to_payload is not None and not kind.applies_to_payload(email.user, email.payload):
+        return "A newer request has superseded this email."
     if kind.max_age_setting and timezone.now() - email.created_at > getattr(gatehouse_settings, kind.max_age_setting):
         return "Not sent in time: the link would have expired before the request was answered."
     return None

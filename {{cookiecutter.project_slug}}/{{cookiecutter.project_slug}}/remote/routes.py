@@ -200,6 +200,26 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         "recent, for the actions that answer 401 `reauthentication_required`.",
     ),
     ProxiedRoute(
+        "email/change/",
+        "email-change",
+        "post",
+        authenticated=True,
+        request=schemas.EmailChangeSerializer,
+        responses={200: schemas.EMPTY},
+        description="Ask to move the login to another address, given a recent login: always `{}`, whatever the "
+        "address. The new address gets a confirmation link, the current one a notice.",
+    ),
+    ProxiedRoute(
+        "email/change/confirm/",
+        "email-change-confirm",
+        "post",
+        authenticated=False,
+        request=schemas.LinkSerializer,
+        responses={200: schemas.EMPTY},
+        description="Move the login to the new address with the `uid` and `token` of the link emailed there. "
+        "Every session of the user ends but the one that asked for the change.",
+    ),
+    ProxiedRoute(
         "me/delete/",
         "account-delete",
         "post",

@@ -122,6 +122,12 @@ class ReauthenticateSerializer(serializers.Serializer):
     password = password_field()
 
 
+class EmailChangeSerializer(serializers.Serializer):
+    """The body of `email/change/`."""
+
+    new_email = email_field()
+
+
 class AccountDeleteSerializer(serializers.Serializer):
     """The body of `me/delete/`."""
 

@@ -442,7 +442,7 @@ def revoke_family(family_id: str, reason: str, also_blacklist: str | None = None
     return family
 
 
-def revoke_all_refresh_tokens(user: User) -> int:
+def revoke_all_refresh_tokens(user: User, keep_session: str | None = None) -> int:
     """Blacklist every unexpired refresh token of `user`; return how many were still usable.
 
     Used by `logout/all/`, and by anything that must end every session of a user
@@ -456,18 +456,22 @@ def revoke_all_refresh_tokens(user: User) -> int:
     in flight (which holds its family's row) and makes any later one fail; the tokens
     are listed after it, so a token that a rotation minted just before is among them.
     The token version is raised last (see the module's lock order).
+
+    `keep_session` names a session that lives on (the one that changed the email): its
+    refresh token stays usable, though its access tokens are refused with the others
+    when INSTANT_ACCESS_REVOCATION is on (its client refreshes).
     """
     with transaction.atomic():
         get_user_model()._default_manager.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk").first()
-        RefreshFamily.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_because=RefreshFamily.RevokedBecause.REVOKE_ALL
-        )
+        families = RefreshFamily.objects.filter(user_id=user.pk, revoked_at__isnull=True).exclude(pk=keep_session)
+        families.update(revoked_at=timezone.now(), revoked_because=RefreshFamily.RevokedBecause.REVOKE_ALL)
+        kept_tokens = RefreshFamily.objects.filter(pk=keep_session).values("current_jti")
         usable = list(
             OutstandingToken.objects.filter(
                 user_id=user.pk,
                 expires_at__gt=timezone.now(),
                 blacklistedtoken__isnull=True,
-            )
+            ).exclude(jti__in=kept_tokens)
         )
         BlacklistedToken.objects.bulk_create(
             [BlacklistedToken(token=token) for token in usable], ignore_conflicts=True

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                     ("session_ended", "session ended"),
                     ("reauthenticated", "reauthenticated"),
                     ("account_deleted", "account deleted"),
+                    ("email_changed", "email changed"),
                     ("password_changed", "password changed"),
                     ("password_reset", "password reset"),
                 ],

@@ -18,6 +18,8 @@ class Migration(migrations.Migration):
                     ("password_reset", "password reset link"),
                     ("password_changed", "password changed"),
                     ("account_deleted", "account deleted"),
+                    ("email_change_confirmation", "email change link"),
+                    ("email_change_requested", "email change requested"),
                 ],
                 max_length=32,
                 verbose_name="kind",
