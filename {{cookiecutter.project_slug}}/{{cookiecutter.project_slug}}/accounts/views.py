@@ -22,7 +22,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from ..api.openapi import ErrorSource
 from ..authn.authentication import authenticated_user
+from ..authn.errors import LockedOut, PasswordIncorrect, PasswordResetLinkInvalid
 from . import passwords
 from .serializers import (
     EmailRequestSerializer,
@@ -43,6 +45,8 @@ class AccountView(APIView):
     authentication_classes: Sequence[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
     serializer_class: type[Serializer]
+    # The errors the endpoint raises itself, for the OpenAPI schema (api/openapi.py).
+    openapi_errors: Sequence[ErrorSource] = ()
 
     def read(self, request: Request) -> dict[str, Any]:
         """The valid body, or a 400 with one entry per problem."""
@@ -60,6 +64,8 @@ class PasswordResetView(AccountView):
     """Email a password reset link, if the address has an active account; always `{}`."""
 
     serializer_class = EmailRequestSerializer
+    # Emails to one address or from one client are capped (login/lockout.py).
+    openapi_errors = (LockedOut,)
 
     @extend_schema(request=EmailRequestSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:
@@ -71,6 +77,7 @@ class PasswordResetConfirmView(AccountView):
     """Set a new password through a reset link; every session of the user ends, and nobody is logged in."""
 
     serializer_class = PasswordResetConfirmSerializer
+    openapi_errors = (PasswordResetLinkInvalid, *passwords.PASSWORD_RULE_CODES)
 
     @extend_schema(request=PasswordResetConfirmSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:
@@ -89,6 +96,7 @@ class PasswordValidateView(AccountView):
     """
 
     serializer_class = PasswordValidateSerializer
+    openapi_errors = passwords.PASSWORD_RULE_CODES
 
     @extend_schema(request=PasswordValidateSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:
@@ -108,6 +116,7 @@ class PasswordChangeView(AccountView):
     authentication_classes = APIView.authentication_classes
     permission_classes = [IsAuthenticated]
     serializer_class = PasswordChangeSerializer
+    openapi_errors = (PasswordIncorrect, LockedOut, *passwords.PASSWORD_RULE_CODES)
 
     @extend_schema(request=PasswordChangeSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:

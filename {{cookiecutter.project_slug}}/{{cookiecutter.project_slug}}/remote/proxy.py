@@ -13,6 +13,7 @@ hop-by-hop headers go neither way. An error answer is rebuilt in our error shape
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
@@ -21,14 +22,27 @@ from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.errors import SERVER_ERROR
+from ..api.openapi import ErrorCode, error_codes
 from ..authn.conf import gatehouse_settings
+from ..authn.errors import LOGIN_FLOW_ERRORS, CodeInvalid, CsrfFailed, InvalidCredentials, TokenNotValid
+from ..authn.serializers import LoginOptionsSerializer, login_answer_serializer
 from .client import call_auth_service
-from .errors import AUTH_SERVICE_UNAVAILABLE, AuthServiceUnavailable, error_body, reshape_upstream_error
+from .errors import (
+    AUTH_SERVICE_ERROR,
+    AUTH_SERVICE_UNAVAILABLE,
+    AuthServiceUnavailable,
+    error_body,
+    known_codes,
+    reshape_upstream_error,
+)
 
 AUTH_PREFIX = "/api/auth/"
 # Request headers passed on (Django's META names → HTTP names).
@@ -40,8 +54,23 @@ FORWARDED_REQUEST_HEADERS = {
     "HTTP_X_CSRFTOKEN": "X-CSRFToken",
     "HTTP_X_REQUEST_ID": "X-Request-ID",
 }
+# What any endpoint of the auth service may answer, besides the errors of the endpoint itself.
+FRAMEWORK_ERRORS = (exceptions.ParseError, exceptions.UnsupportedMediaType, exceptions.NotAcceptable, CsrfFailed)
 # Response headers passed back besides Set-Cookie (which may come several times).
 FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Retry-After", "Cache-Control")
+
+
+def proxied_errors(*upstream: type[APIException]) -> list[ErrorCode]:
+    """What a proxied operation answers, for the OpenAPI schema, when the auth service answers `upstream`:
+    each error's status, and its code or `auth_service_error` (remote/errors.py), and the proxy's own 502 and 503."""
+    codes = known_codes()
+    errors = [*error_codes(upstream), *error_codes(FRAMEWORK_ERRORS)]
+    return [
+        *(replace(error, code=error.code if error.code in codes else AUTH_SERVICE_ERROR) for error in errors),
+        *(ErrorCode(status, AUTH_SERVICE_ERROR) for status in sorted({error.status for error in errors})),
+        ErrorCode(502, AUTH_SERVICE_ERROR, SERVER_ERROR),
+        ErrorCode.of(AuthServiceUnavailable),
+    ]
 
 
 def forwarded_cookie_names() -> set[str]:
@@ -136,8 +165,9 @@ class OptionsProxyView(AuthServiceProxyView):
     """`GET options/`: the auth service's login scenarios."""
 
     upstream_path = "options/"
+    openapi_errors = proxied_errors()
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT}, auth=[])
+    @extend_schema(responses={200: LoginOptionsSerializer}, auth=[])
     def get(self, request: Request) -> HttpResponse | Response:
         return self.proxy(request)
 
@@ -145,7 +175,14 @@ class OptionsProxyView(AuthServiceProxyView):
 class LoginProxyView(AuthServiceProxyView):
     """`POST login/<scenario>/`: one step of a login flow on the auth service."""
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}, auth=[])
+    openapi_errors = proxied_errors(*LOGIN_FLOW_ERRORS, InvalidCredentials, CodeInvalid)
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: login_answer_serializer(gatehouse_settings.TOKEN_TRANSPORT.login_serializer)},
+        auth=[],
+        description="The body of a step of one of the auth service's scenarios (see `options/`).",
+    )
     def post(self, request: Request, scenario: str) -> HttpResponse | Response:
         return self.proxy(request, scenario=scenario)
 
@@ -157,6 +194,7 @@ class TokenRefreshProxyView(AuthServiceProxyView):
     """`POST token/refresh/`: a new token pair from the auth service."""
 
     upstream_path = "token/refresh/"
+    openapi_errors = proxied_errors(TokenNotValid, exceptions.NotAuthenticated)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT}, auth=[])
     def post(self, request: Request) -> HttpResponse | Response:
@@ -167,6 +205,7 @@ class LogoutProxyView(AuthServiceProxyView):
     """`POST logout/`: end the session on the auth service (its refresh token is blacklisted there)."""
 
     upstream_path = "logout/"
+    openapi_errors = proxied_errors(TokenNotValid, exceptions.NotAuthenticated)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses={204: None}, auth=[])
     def post(self, request: Request) -> HttpResponse | Response:

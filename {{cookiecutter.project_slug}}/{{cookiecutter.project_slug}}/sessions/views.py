@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as simplejwt_views
 from rest_framework_simplejwt.exceptions import TokenError
 
+from ..api.openapi import BODY_ERRORS
 from ..api.request_bodies import check_body
 from ..authn.authentication import authenticated_user
 from ..authn.conf import gatehouse_settings
@@ -28,12 +28,11 @@ from ..authn.signals import logged_out, logged_out_everywhere
 from ..authn.transports.base import get_transport
 from .service import blacklist_refresh_token, revoke_all_refresh_tokens, rotate_refresh_token
 
-# These views take no credentials, so the schema generator does not add their 401 itself.
-TOKEN_NOT_VALID_RESPONSE = OpenApiResponse(
-    ErrorResponse401Serializer, description="The token is invalid, expired, revoked or of the wrong type."
-)
 # The schema describes the transport configured when it is generated.
 TRANSPORT = gatehouse_settings.TOKEN_TRANSPORT
+# What refresh and logout answer besides their success, for the OpenAPI schema (api/openapi.py): these
+# views take no credentials, the refresh token they read is theirs to refuse.
+REFRESH_TOKEN_ERRORS = (TokenNotValid, *TRANSPORT.refresh_request_errors, *TRANSPORT.cookie_request_errors)
 REFRESH_ANSWER = (
     TRANSPORT.refresh_serializers[0]
     if len(TRANSPORT.refresh_serializers) == 1
@@ -66,10 +65,11 @@ class TokenRefreshView(simplejwt_views.TokenRefreshView):
     """
 
     serializer_class = RefreshTokenRequestSerializer
+    openapi_errors = REFRESH_TOKEN_ERRORS
 
     @extend_schema(
         request=TRANSPORT.refresh_request_serializer,
-        responses={200: REFRESH_ANSWER, 401: TOKEN_NOT_VALID_RESPONSE},
+        responses={200: REFRESH_ANSWER},
         description=COOKIE_USE,
     )
     def post(self, request: Request) -> Response:
@@ -90,10 +90,11 @@ class LogoutView(simplejwt_views.TokenBlacklistView):
     """
 
     serializer_class = RefreshTokenRequestSerializer
+    openapi_errors = REFRESH_TOKEN_ERRORS
 
     @extend_schema(
         request=TRANSPORT.refresh_request_serializer,
-        responses={204: OpenApiResponse(description="Logged out."), 401: TOKEN_NOT_VALID_RESPONSE},
+        responses={204: OpenApiResponse(description="Logged out.")},
         description=COOKIE_USE,
     )
     def post(self, request: Request) -> Response:
@@ -109,6 +110,8 @@ class LogoutAllView(APIView):
     """End every session of the authenticated user: all their refresh tokens are refused from now on."""
 
     permission_classes = [IsAuthenticated]
+    # It takes no body, yet refuses one that is not empty, as every endpoint with a body would.
+    openapi_errors = BODY_ERRORS
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Every session ended.")})
     def post(self, request: Request) -> Response:
