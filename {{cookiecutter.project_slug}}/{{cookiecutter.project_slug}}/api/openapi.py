@@ -30,7 +30,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 
 from .errors import CLIENT_ERROR, SERVER_ERROR, RequestTooLarge, TemporarilyUnavailable
-from .request_bodies import UNEXPECTED_FIELD
+from .request_bodies import UNEXPECTED_FIELD, StrictSerializer
 
 VALIDATION_ERROR = "validation_error"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -148,6 +148,20 @@ class AutoSchema(SpectacularAutoSchema):
         if self.view.get_throttles():
             codes.append(ErrorCode.of(exceptions.Throttled))
         return sorted(set(codes))
+
+    def _map_basic_serializer(self, serializer: Any, direction: Direction) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        if isinstance(serializer, StrictSerializer):
+            # The body may hold no other field (api/request_bodies.py): say so, as a client must know.
+            schema["additionalProperties"] = False
+        return schema
+
+    def _map_serializer_field(self, field: Any, direction: Direction, bypass_extensions: bool = False) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.CharField) and not field.allow_blank and isinstance(schema, dict):
+            # DRF refuses "" with `blank` unless the field allows it.
+            schema.setdefault("minLength", 1)
+        return schema
 
     def has_request_body(self) -> bool:
         """Whether the operation takes a body (views with `request=None` take none)."""
