@@ -476,4 +476,11 @@ SPECTACULAR_SETTINGS = {
         "LoginNeedsStepStatusEnum": ["needs_step"],
         "LoginCompleteStatusEnum": ["complete"],
     },
+    {%- if cookiecutter.auth_role != "client_service" %}
+    # One login operation per enabled scenario, with its own step bodies.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "{{ cookiecutter.project_slug }}.login.openapi.add_scenario_operations",
+    ],
+    {%- endif %}
 }

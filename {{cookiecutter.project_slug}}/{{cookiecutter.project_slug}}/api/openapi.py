@@ -117,6 +117,10 @@ def serializer_validation_codes(serializer: Any) -> list[ErrorCode]:
     for field in serializer.fields.values():
         if not field.read_only:
             codes.update(code for code in field.error_messages if code not in UNREPORTED_FIELD_CODES)
+            # Validators such as DRF's ProhibitNullCharactersValidator carry their own code.
+            codes.update(
+                str(code) for code in (getattr(validator, "code", None) for validator in field.validators) if code
+            )
     return validation_codes(sorted(codes))
 
 

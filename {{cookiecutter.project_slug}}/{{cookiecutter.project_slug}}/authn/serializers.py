@@ -6,7 +6,7 @@ OpenAPI schema and the responses cannot disagree.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import PolymorphicProxySerializer
@@ -17,6 +17,15 @@ from .conf import gatehouse_settings
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import Group
+
+
+class NameField(serializers.CharField):
+    """A name: a JSON string (DRF's CharField would take the number 0 as "0")."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class UserSerializer(StrictSerializer, serializers.ModelSerializer):
@@ -36,6 +45,14 @@ class UserSerializer(StrictSerializer, serializers.ModelSerializer):
         model = get_user_model()
         fields = ("id", "email", "first_name", "last_name", "groups")
         read_only_fields = ("id", "email", "groups")
+
+    def build_standard_field(
+        self, field_name: str, model_field: Any
+    ) -> tuple[type[serializers.Field], dict[str, Any]]:
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is serializers.CharField:
+            field_class = NameField
+        return field_class, field_kwargs
 
 
 class RefreshTokenRequestSerializer(StrictSerializer):

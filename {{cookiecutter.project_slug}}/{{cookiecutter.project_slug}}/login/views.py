@@ -13,36 +13,38 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..api.openapi import AutoSchema, ErrorCode, pascal_case, validation_codes
+from ..api.openapi import AutoSchema, ErrorCode, validation_codes
 from ..authn.conf import gatehouse_settings
 from ..authn.errors import LOGIN_FLOW_ERRORS
 from ..authn.serializers import LoginOptionsSerializer, login_answer_serializer
 from ..authn.transports.base import get_transport
 from .engine import ScenarioRunner
+from .openapi import SCENARIO_PARAMETER, one_of_the_bodies, step_bodies
 from .scenarios import enabled_scenarios, get_scenario
 from .scenarios.schemas import VALIDATION_CODES
 
 
 class LoginStepSchema(AutoSchema):
-    """The schema of `login/<scenario>/`: `scenario` is one of the enabled keys, and the body is the body
-    of one of their steps, each a component `LoginStep<Scenario><Step>`."""
+    """The schema of `login/<scenario>/`: the body of any enabled step. Each scenario also has an operation of
+    its own, with only its steps' bodies (login/openapi.py)."""
 
     def get_request_serializer(self) -> Any:
-        bodies = {
-            f"LoginStep{pascal_case(scenario.key)}{pascal_case(step.key)}": scenario.body_schema(step)
-            for scenario in enabled_scenarios()
-            for step in scenario.steps
-        }
-        references = [self.register_component(name, schema) for name, schema in bodies.items()]
-        if not references:
+        bodies = step_bodies()
+        for name, schema in bodies.items():
+            self.register_component(name, schema)
+        names = list(bodies)
+        if not names:
             return OpenApiTypes.OBJECT
-        # A dict maps media types to raw schemas; `anyOf`, as two scenarios may share a step's body.
-        return {"application/json": references[0] if len(references) == 1 else {"anyOf": references}}
+        # A dict maps media types to raw schemas.
+        return {"application/json": one_of_the_bodies(names)}
 
     def get_override_parameters(self) -> list[Any]:
-        keys = [scenario.key for scenario in enabled_scenarios()]
         scenario = OpenApiParameter(
-            "scenario", OpenApiTypes.STR, OpenApiParameter.PATH, enum=keys, description="The scenario's key."
+            SCENARIO_PARAMETER,
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            pattern=r"^[-a-zA-Z0-9_]+$",
+            description="The key of a scenario of `options/`.",
         )
         return [*super().get_override_parameters(), scenario]
 
