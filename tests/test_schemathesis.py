@@ -11,27 +11,16 @@ from __future__ import annotations
 
 import json
 import sys
-import urllib.error
-import urllib.request
-from contextlib import contextmanager
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
-from harness.deployment import (
-    NO_PROXY_OPENER,
-    Deployment,
-    local_deployment,
-    stop,
-    wait_until_serving,
-)
+
+from harness.deployment import Deployment
 from harness.processes import clean_environment, describe, run
-from harness.smtp_sink import free_loopback_port
+from harness.serving import EMAIL, PASSWORD, send, served
 
 pytestmark = pytest.mark.xdist_group("schemathesis")
 
-EMAIL = "schemathesis@example.com"
-PASSWORD = "sturdy lantern orchard"
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 # Bounds for each render: examples per operation and phase, and seconds for the whole run.
 MAX_EXAMPLES = 10
@@ -68,74 +57,6 @@ POSITIVE_DATA_ACCEPTANCE_STATUSES = [
     "429",
     "5xx",
 ]
-
-
-@contextmanager
-def served(
-    tmp_path_factory: pytest.TempPathFactory,
-    cookiecutter_config: Path,
-    name: str,
-    answers: dict[str, str],
-):
-    """`answers` rendered, migrated and served by gunicorn on loopback, with one user; (base URL, deployment)."""
-    with local_deployment(
-        tmp_path_factory, cookiecutter_config, name, redis_urls=(), answers=answers
-    ) as deployment:
-        deployment.shell(
-            f"from django.contrib.auth import get_user_model; get_user_model().objects.create_user({EMAIL!r}, "
-            f"{PASSWORD!r}); print('created')"
-        )
-        url = f"http://127.0.0.1:{free_loopback_port()}"
-        command = [
-            deployment.bin / "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            url.removeprefix("http://"),
-            "--workers",
-            "2",
-        ]
-        process = deployment.start("gunicorn", command)
-        try:
-            wait_until_serving(url, process, deployment, "gunicorn")
-            yield url, deployment
-        finally:
-            stop(process)
-
-
-def send(
-    url: str,
-    method: str,
-    body: dict | None = None,
-    headers: dict[str, str] | None = None,
-):
-    """The status, JSON body and cookies set by the answer to one request."""
-    request = urllib.request.Request(
-        url,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **(headers or {})},
-        method=method,
-    )
-    try:
-        with NO_PROXY_OPENER.open(request, timeout=30) as response:
-            status, content, set_cookies = (
-                response.status,
-                response.read(),
-                response.headers.get_all("Set-Cookie"),
-            )
-    except urllib.error.HTTPError as error:
-        status, content, set_cookies = (
-            error.code,
-            error.read(),
-            error.headers.get_all("Set-Cookie"),
-        )
-    cookies: SimpleCookie = SimpleCookie()
-    for header in set_cookies or []:
-        cookies.load(header)
-    return (
-        status,
-        json.loads(content) if content else None,
-        {name: morsel.value for name, morsel in cookies.items()},
-    )
 
 
 def bearer_headers(url: str) -> dict[str, str]:

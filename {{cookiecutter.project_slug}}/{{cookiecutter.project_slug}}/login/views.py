@@ -31,7 +31,8 @@ class LoginStepSchema(AutoSchema):
     def get_request_serializer(self) -> Any:
         bodies = step_bodies()
         for name, schema in bodies.items():
-            self.register_component(name, schema)
+            # Client generators name a model after its title: the component's name is unique, a step's title not.
+            self.register_component(name, {**schema, "title": name})
         names = list(bodies)
         if not names:
             return OpenApiTypes.OBJECT
@@ -85,6 +86,8 @@ class LoginStepView(APIView):
         ]
 
     @extend_schema(
+        # No credentials: a client generated from the schema logs in without a token.
+        auth=[],
         responses={
             200: OpenApiResponse(
                 login_answer_serializer(gatehouse_settings.TOKEN_TRANSPORT.login_serializer),
