@@ -25,3 +25,16 @@ def assert_operation(
         answer_schema = operation["responses"][status]["content"]["application/json"]["schema"]
         assert answer_schema == {"$ref": f"#/components/schemas/{answer}"}, (url, method)
     assert "401" in operation["responses"], f"{method} {url} must document its 401"
+
+
+def error_codes(schema: dict[str, Any], url: str, method: str, status: str) -> set[str]:
+    """The error `code`s that `method url` documents for `status` (the enum of its error component)."""
+    answer = schema["paths"][url][method]["responses"][status]["content"]["application/json"]["schema"]
+    body = component(schema, answer["$ref"])
+    entry = component(schema, body["properties"]["errors"]["items"]["$ref"])
+    return set(component(schema, entry["properties"]["code"]["$ref"])["enum"])
+
+
+def component(schema: dict[str, Any], reference: str) -> dict[str, Any]:
+    """The component that `reference` (`#/components/schemas/<name>`) names."""
+    return schema["components"]["schemas"][reference.rsplit("/", 1)[-1]]

@@ -367,7 +367,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "{{ cookiecutter.project_slug }}.api.parsers.StrictJSONParser",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    # Every status and error code of each operation in the OpenAPI schema (api/openapi.py).
+    "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.api.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -502,12 +503,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The `status` of each member of the login answer's union is an enum of one value (authn/serializers.py).
     "ENUM_NAME_OVERRIDES": {
-        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
-        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
-        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
+        "LoginNeedsStepStatusEnum": ["needs_step"],
+        "LoginCompleteStatusEnum": ["complete"],
     },
-    # drf-standardized-errors' copy of drf-spectacular's enum hook, which leaves the error
-    # components alone (running both makes every endpoint's error enums collide).
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    {%- if cookiecutter.auth_role != "client_service" %}
+    # One login operation per enabled scenario, with its own step bodies.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "{{ cookiecutter.project_slug }}.login.openapi.add_scenario_operations",
+    ],
+    {%- endif %}
 }

@@ -9,7 +9,7 @@ from django.urls import reverse
 from {{ cookiecutter.project_slug }}.authn.endpoints import known_endpoints
 
 from ..conftest import api_url_modules
-from ..openapi import assert_operation, openapi_schema
+from ..openapi import assert_operation, error_codes, openapi_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,16 @@ def test_an_enabled_endpoint_is_routed(name, api_client, enabled_endpoints):
 )
 def test_the_schema_describes_the_request_and_answer_of_every_core_endpoint(url, method, api_client):
     assert_operation(openapi_schema(api_client), url, method, *SCHEMA_CONTRACT[url][method])
+
+
+@pytest.mark.parametrize("method", ["get", "patch"])
+def test_the_schema_lists_the_codes_an_authenticated_endpoint_answers_with_401(method, api_client):
+    codes = error_codes(openapi_schema(api_client), "/api/auth/me/", method, "401")
+    assert codes == {"token_not_valid", "not_authenticated"}, (
+        "a bad token answers token_not_valid, none not_authenticated"
+    )
+
+
+def test_the_schema_lists_unexpected_field_among_the_validation_codes_of_a_body(api_client):
+    codes = error_codes(openapi_schema(api_client), "/api/auth/me/", "patch", "400")
+    assert {"unexpected_field", "invalid", "max_length", "parse_error"} <= codes

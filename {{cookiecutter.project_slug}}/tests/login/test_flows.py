@@ -24,7 +24,7 @@ from {{ cookiecutter.project_slug }}.authn.errors import (
 )
 from {{ cookiecutter.project_slug }}.login.flows import FLOW_SALT, MAX_TOKEN_LENGTH, FlowStore
 from {{ cookiecutter.project_slug }}.login.scenarios import CredentialsStep, EmailCodeScenario, Scenario, Step
-from {{ cookiecutter.project_slug }}.login.scenarios.schemas import object_schema
+from {{ cookiecutter.project_slug }}.login.scenarios.schemas import object_schema, with_flow
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
 from .helpers import (
@@ -104,7 +104,7 @@ def test_steps_run_in_order_to_completion(login, user):
 def test_each_answer_asks_for_the_next_step_with_its_schema(login, user):
     flow = start(login, user)
     body = assert_needs_step(login.step(SCENARIO, {"flow": flow, "word": "alpha"}), "third")
-    assert body["schema"] == WordStep("third", "beta").get_schema()
+    assert body["schema"] == with_flow(WordStep("third", "beta").get_schema())
 
 
 def test_a_flow_only_accepts_the_step_it_waits_for(login, user):

@@ -73,7 +73,7 @@ def request_code(login, email) -> str:
 def test_request_step_asks_for_the_verify_step_with_its_schema(login):
     user = UserFactory()
     body = assert_needs_step(login.step(SCENARIO, {"email": user.email}), "verify")
-    assert body["schema"]["required"] == ["code"]
+    assert body["schema"]["required"] == ["code", "flow"]
 
 
 def test_flow_lives_as_long_as_the_code(login):

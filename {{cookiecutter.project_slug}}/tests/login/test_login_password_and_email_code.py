@@ -57,7 +57,7 @@ def test_correct_password_asks_for_the_code_and_grants_nothing_yet(login, api_cl
     user = UserFactory()
     response = login.step(SCENARIO, {"email": user.email, "password": DEFAULT_PASSWORD})
     body = assert_needs_step(response, "verify")
-    assert body["schema"]["required"] == ["code"]
+    assert body["schema"]["required"] == ["code", "flow"]
     assert not response.cookies, "an unfinished login sets no cookie"
     api_client.credentials(**authenticated(body["flow"]))
     assert api_client.get("/api/auth/me/").status_code == 401, "a flow token is no access token"

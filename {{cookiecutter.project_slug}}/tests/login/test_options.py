@@ -10,12 +10,42 @@ from {{ cookiecutter.project_slug }}.login.scenarios import (
     PasswordScenario,
 )
 
-from .helpers import BUILTIN_SCENARIOS, OPTIONS_URL, assert_error, enable_scenarios, login_url
+from ..factories import DEFAULT_PASSWORD, UserFactory
+from .helpers import (
+    BUILTIN_SCENARIOS,
+    OPTIONS_URL,
+    LoginClient,
+    assert_complete,
+    assert_error,
+    assert_needs_step,
+    emailed_code,
+    enable_scenarios,
+    login_url,
+)
 
 
 @pytest.fixture(autouse=True)
 def _builtin_scenarios(settings):
     enable_scenarios(settings, *BUILTIN_SCENARIOS)
+
+
+@pytest.fixture
+def login(api_client, django_capture_on_commit_callbacks) -> LoginClient:
+    return LoginClient(api_client, django_capture_on_commit_callbacks)
+
+
+def step_schemas(api_client) -> dict[tuple[str, str], dict]:
+    """The published schema of each step's body, by (scenario, step)."""
+    return {
+        (scenario["key"], step["key"]): step["schema"]
+        for scenario in scenario_list(api_client)
+        for step in scenario["steps"]
+    }
+
+
+def assert_valid(schema: dict, body: dict) -> None:
+    errors = [error.message for error in Draft202012Validator(schema).iter_errors(body)]
+    assert not errors, f"the published schema refuses the body a client sends, {body}: {errors}"
 
 
 def scenario_list(api_client) -> list[dict]:
@@ -60,9 +90,9 @@ def test_step_schemas_ask_for_the_fields_of_the_contract(api_client):
     assert fields == {
         ("password", "credentials"): ["email", "password"],
         ("email-code", "request"): ["email"],
-        ("email-code", "verify"): ["code"],
+        ("email-code", "verify"): ["code", "flow"],
         ("password-and-email-code", "credentials"): ["email", "password"],
-        ("password-and-email-code", "verify"): ["code"],
+        ("password-and-email-code", "verify"): ["code", "flow"],
     }
 
 
@@ -102,3 +132,60 @@ def test_a_scenario_left_out_of_settings_cannot_be_used(api_client, settings):
     enable_scenarios(settings, EmailCodeScenario)
     response = api_client.post(login_url("password"), {"email": "a@example.com", "password": "x"}, format="json")
     assert_error(response, 404, SCENARIO_NOT_FOUND)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scenario", ["password", "email-code", "password-and-email-code"])
+def test_each_published_schema_validates_the_exact_body_a_client_sends(api_client, login, scenario):
+    user = UserFactory()
+    schemas = step_schemas(api_client)
+    answers = {
+        "credentials": lambda: {"email": user.email, "password": DEFAULT_PASSWORD},
+        "request": lambda: {"email": user.email},
+        "verify": lambda: {"code": emailed_code()},
+    }
+    flow = None
+    steps = [step["key"] for found in scenario_list(api_client) if found["key"] == scenario for step in found["steps"]]
+    for position, step in enumerate(steps):
+        body = answers[step]() | ({"flow": flow} if flow else {})
+        assert_valid(schemas[scenario, step], body)
+        response = login.step(scenario, body)
+        if position + 1 < len(steps):
+            answer = assert_needs_step(response, steps[position + 1])
+            assert answer["schema"] == schemas[scenario, steps[position + 1]], "needs_step and options/ disagree"
+            flow = answer["flow"]
+        else:
+            assert_complete(response, user)
+
+
+def test_a_later_step_schema_requires_the_flow_and_a_first_step_schema_refuses_it(api_client):
+    schemas = step_schemas(api_client)
+    verify = Draft202012Validator(schemas["email-code", "verify"])
+    assert not verify.is_valid({"code": "123456"}), "a later step must ask for the flow"
+    request = Draft202012Validator(schemas["email-code", "request"])
+    assert not request.is_valid({"email": "a@example.com", "flow": "x"}), "a first step has no flow"
+
+
+def test_password_fields_are_write_only_passwords_that_forms_fill_as_current_password(api_client):
+    password = step_schemas(api_client)["password", "credentials"]["properties"]["password"]
+    assert password["format"] == "password"
+    assert password["writeOnly"] is True
+    assert password["x-autocomplete"] == "current-password"
+    assert password["title"]
+    assert password["description"]
+
+
+def test_email_fields_hint_email_autocomplete(api_client):
+    email = step_schemas(api_client)["email-code", "request"]["properties"]["email"]
+    assert email["x-autocomplete"] == "email"
+    assert email["title"]
+    assert email["description"]
+
+
+def test_code_fields_hint_a_numeric_one_time_code(api_client):
+    code = step_schemas(api_client)["email-code", "verify"]["properties"]["code"]
+    assert code["x-autocomplete"] == "one-time-code"
+    assert code["x-inputmode"] == "numeric"
+    assert code["writeOnly"] is True
+    assert code["title"]
+    assert code["description"]

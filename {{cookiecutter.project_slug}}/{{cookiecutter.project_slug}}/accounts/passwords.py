@@ -24,6 +24,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.request import Request
 from rest_framework_simplejwt.exceptions import TokenError
 
+from ..api.openapi import validation_codes
 from ..authn.conf import gatehouse_settings
 from ..authn.errors import PASSWORD_INCORRECT, PasswordIncorrect, PasswordResetLinkInvalid, TokenNotValid
 from ..authn.signals import (
@@ -45,6 +46,11 @@ from .link_tokens import decode_uid, password_reset_token_generator
 if TYPE_CHECKING:
     from ..users.models import User
 
+# The codes of Django's password validators (AUTH_PASSWORD_VALIDATORS), which the OpenAPI schema lists
+# for each endpoint that takes a new password; a project's own validators add their codes here.
+PASSWORD_RULE_CODES = validation_codes(
+    ("password_too_short", "password_too_common", "password_too_similar", "password_entirely_numeric")
+)
 # How the account endpoints name themselves to lockout.py (its `scenario`).
 ACCOUNTS = "accounts"
 

@@ -6,21 +6,16 @@ The work is done by registration.py.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..authn.errors import REGISTRATION_CLOSED
+from ..authn.errors import ActivationLinkInvalid, LockedOut, RegistrationClosed
 from . import registration
+from .passwords import PASSWORD_RULE_CODES
 from .serializers import EmailRequestSerializer, LinkSerializer, RegisterSerializer
 from .views import EMPTY, AccountView
-
-REGISTRATION_CLOSED_RESPONSE = OpenApiResponse(
-    ErrorResponse403Serializer,
-    description=f"`{REGISTRATION_CLOSED}`: the project's adapter does not let this address register.",
-)
 
 
 class RegisterView(AccountView):
@@ -31,8 +26,10 @@ class RegisterView(AccountView):
     """
 
     serializer_class = RegisterSerializer
+    # Emails to one address or from one client are capped (login/lockout.py).
+    openapi_errors = (RegistrationClosed, LockedOut, *PASSWORD_RULE_CODES)
 
-    @extend_schema(request=RegisterSerializer, responses={201: EMPTY, 403: REGISTRATION_CLOSED_RESPONSE})
+    @extend_schema(request=RegisterSerializer, responses={201: EMPTY})
     def post(self, request: Request) -> Response:
         data = self.read(request)
         registration.register(request, **data, sender=type(self))
@@ -43,6 +40,7 @@ class ActivateView(AccountView):
     """Activate the account of an activation link (its `uid` and `token`)."""
 
     serializer_class = LinkSerializer
+    openapi_errors = (ActivationLinkInvalid,)
 
     @extend_schema(request=LinkSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:
@@ -55,6 +53,7 @@ class ResendActivationView(AccountView):
     """Email the activation link again, if the address has an account that waits for one; always `{}`."""
 
     serializer_class = EmailRequestSerializer
+    openapi_errors = (LockedOut,)
 
     @extend_schema(request=EmailRequestSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:

@@ -24,7 +24,16 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from ..api.openapi import ErrorSource
 from ..authn.authentication import authenticated_user
+from ..authn.errors import (
+    EmailChangeLinkInvalid,
+    LockedOut,
+    PasswordIncorrect,
+    PasswordResetLinkInvalid,
+    ReauthenticationRequired,
+    TokenNotValid,
+)
 from ..authn.permissions import RecentAuthentication
 from ..authn.transports.base import get_transport
 from ..sessions.views import REFRESH_ANSWER
@@ -52,6 +61,8 @@ class AccountView(APIView):
     authentication_classes: Sequence[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
     serializer_class: type[Serializer]
+    # The errors the endpoint raises itself, for the OpenAPI schema (api/openapi.py).
+    openapi_errors: Sequence[ErrorSource] = ()
 
     def read(self, request: Request) -> dict[str, Any]:
         """The valid body, or a 400 with one entry per problem."""
@@ -69,6 +80,8 @@ class PasswordResetView(AccountView):
     """Email a password reset link, if the address has an active account; always `{}`."""
 
     serializer_class = EmailRequestSerializer
+    # Emails to one address or from one client are capped (login/lockout.py).
+    openapi_errors = (LockedOut,)
 
     @extend_schema(request=EmailRequestSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:
@@ -80,6 +93,7 @@ class PasswordResetConfirmView(AccountView):
     """Set a new password through a reset link; every session of the user ends, and nobody is logged in."""
 
     serializer_class = PasswordResetConfirmSerializer
+    openapi_errors = (PasswordResetLinkInvalid, *passwords.PASSWORD_RULE_CODES)
 
     @extend_schema(request=PasswordResetConfirmSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:
@@ -98,6 +112,7 @@ class PasswordValidateView(AccountView):
     """
 
     serializer_class = PasswordValidateSerializer
+    openapi_errors = passwords.PASSWORD_RULE_CODES
 
     @extend_schema(request=PasswordValidateSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:
@@ -117,6 +132,7 @@ class PasswordChangeView(AccountView):
     authentication_classes = APIView.authentication_classes
     permission_classes = [IsAuthenticated, RecentAuthentication]
     serializer_class = PasswordChangeSerializer
+    openapi_errors = (PasswordIncorrect, LockedOut, ReauthenticationRequired, *passwords.PASSWORD_RULE_CODES)
 
     @extend_schema(request=PasswordChangeSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:
@@ -143,6 +159,7 @@ class ReauthenticateView(AccountView):
     authentication_classes = APIView.authentication_classes
     permission_classes = [IsAuthenticated]
     serializer_class = ReauthenticateSerializer
+    openapi_errors = (PasswordIncorrect, LockedOut, TokenNotValid)
 
     @extend_schema(request=ReauthenticateSerializer, responses={200: REFRESH_ANSWER})
     def post(self, request: Request) -> Response:
@@ -163,6 +180,7 @@ class AccountDeleteView(AccountView):
     authentication_classes = APIView.authentication_classes
     permission_classes = [IsAuthenticated, RecentAuthentication]
     serializer_class = AccountDeleteSerializer
+    openapi_errors = (PasswordIncorrect, LockedOut, ReauthenticationRequired)
 
     @extend_schema(request=AccountDeleteSerializer, responses={204: OpenApiResponse(description="Deleted.")})
     def post(self, request: Request) -> Response:
@@ -194,6 +212,7 @@ class EmailChangeView(AccountView):
     authentication_classes = APIView.authentication_classes
     permission_classes = [IsAuthenticated, RecentAuthentication]
     serializer_class = EmailChangeSerializer
+    openapi_errors = (LockedOut, ReauthenticationRequired)
 
     @extend_schema(request=EmailChangeSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:
@@ -209,6 +228,7 @@ class EmailChangeConfirmView(AccountView):
     """
 
     serializer_class = LinkSerializer
+    openapi_errors = (EmailChangeLinkInvalid,)
 
     @extend_schema(request=LinkSerializer, responses={200: EMPTY})
     def post(self, request: Request) -> Response:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework_simplejwt import authentication as simplejwt_authentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
@@ -54,6 +55,14 @@ class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
     Every failure is a TokenNotValid (401, code `token_not_valid`) in the API's
     error shape, never simplejwt's nested error dict.
     """
+
+    # What the OpenAPI schema lists for the operations this class authenticates (api/openapi.py).
+    openapi_errors = (TokenNotValid,)
+
+    @property
+    def openapi_unsafe_method_errors(self) -> tuple[type[APIException], ...]:
+        """What an unsafe request may also get: a failed CSRF check, when a cookie may authenticate it."""
+        return gatehouse_settings.TOKEN_TRANSPORT.cookie_request_errors
 
     def authenticate(self, request: Request) -> tuple[Any, Token] | None:
         """The user and access token of the request, or None without one; sends `access_token_authenticated`.

@@ -175,6 +175,19 @@ class LockedOut(AuthnError):
         self.wait = wait
 
 
+# What `POST login/<scenario>/` may answer whatever its scenario's steps (login/engine.py); each step
+# adds its own errors (`Step.errors`). The OpenAPI schema lists them (api/openapi.py).
+LOGIN_FLOW_ERRORS: tuple[type[AuthnError], ...] = (
+    ScenarioNotFound,
+    FlowRequired,
+    FlowInvalid,
+    FlowExpired,
+    TooManyAttempts,
+    LockedOut,
+    AccountInactive,
+)
+
+
 # Accounts (accounts/views.py, registration.py, passwords.py).
 
 

@@ -21,21 +21,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..authn.errors import AccountInactive, AuthnError, FactorRejected, FlowInvalid, FlowRequired
+from ..authn.serializers import LOGIN_NEEDS_STEP
 from ..authn.signals import login_failed, login_started, login_succeeded, step_completed
 from ..authn.transports.base import get_transport
 from ..sessions.service import issue_tokens
 from . import lockout
 from .flows import FlowStore
 from .scenarios.base import Scenario, Step, StepContext
-from .scenarios.schemas import validate_input
+from .scenarios.schemas import FLOW_FIELD, validate_input
 
 if TYPE_CHECKING:
     from ..users.models import User
 
 logger = logging.getLogger(__name__)
-
-FLOW_FIELD = "flow"
-NEEDS_STEP = "needs_step"
 
 
 class ScenarioRunner:
@@ -86,10 +84,10 @@ class ScenarioRunner:
         self.send_step_completed(context, step)
         return Response(
             {
-                "status": NEEDS_STEP,
+                "status": LOGIN_NEEDS_STEP,
                 "flow": token,
                 "next_step": next_step.key,
-                "schema": next_step.get_schema(),
+                "schema": self.scenario.body_schema(next_step),
                 "expires_in": flow.expires_in,
             }
         )

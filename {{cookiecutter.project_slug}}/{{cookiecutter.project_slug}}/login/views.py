@@ -6,48 +6,48 @@ from typing import Any
 
 from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.openapi import AutoSchema, ErrorCode, validation_codes
 from ..authn.conf import gatehouse_settings
+from ..authn.errors import LOGIN_FLOW_ERRORS
+from ..authn.serializers import LoginOptionsSerializer, login_answer_serializer
 from ..authn.transports.base import get_transport
 from .engine import ScenarioRunner
+from .openapi import SCENARIO_PARAMETER, one_of_the_bodies, step_bodies
 from .scenarios import enabled_scenarios, get_scenario
+from .scenarios.schemas import VALIDATION_CODES
 
 
-class LoginStepSerializer(serializers.Serializer):
-    """A step as `options/` lists it."""
+class LoginStepSchema(AutoSchema):
+    """The schema of `login/<scenario>/`: the body of any enabled step. Each scenario also has an operation of
+    its own, with only its steps' bodies (login/openapi.py)."""
 
-    key = serializers.CharField(read_only=True)
-    schema = serializers.JSONField(read_only=True, help_text="The JSON Schema of the step's input.")
+    def get_request_serializer(self) -> Any:
+        bodies = step_bodies()
+        for name, schema in bodies.items():
+            # Client generators name a model after its title: the component's name is unique, a step's title not.
+            self.register_component(name, {**schema, "title": name})
+        names = list(bodies)
+        if not names:
+            return OpenApiTypes.OBJECT
+        # A dict maps media types to raw schemas.
+        return {"application/json": one_of_the_bodies(names)}
 
-
-class LoginScenarioSerializer(serializers.Serializer):
-    """A scenario as `options/` lists it."""
-
-    key = serializers.CharField(read_only=True, help_text="The `<scenario>` of `login/<scenario>/`.")
-    name = serializers.CharField(read_only=True)
-    steps = LoginStepSerializer(many=True, read_only=True)
-
-
-class LoginOptionsSerializer(serializers.Serializer):
-    """The answer of `options/`."""
-
-    scenarios = LoginScenarioSerializer(many=True, read_only=True)
-
-
-class LoginNeedsStepSerializer(serializers.Serializer):
-    """The answer of `login/<scenario>/` while steps remain."""
-
-    status = serializers.CharField(read_only=True, help_text='Always "needs_step".')
-    flow = serializers.CharField(read_only=True, help_text='The token to send as "flow" with the next step.')
-    next_step = serializers.CharField(read_only=True)
-    schema = serializers.JSONField(read_only=True, help_text="The JSON Schema of the next step's input.")
-    expires_in = serializers.IntegerField(read_only=True, help_text="Seconds left to finish the flow.")
+    def get_override_parameters(self) -> list[Any]:
+        scenario = OpenApiParameter(
+            SCENARIO_PARAMETER,
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            pattern=r"^[-a-zA-Z0-9_]+$",
+            description="The key of a scenario of `options/`.",
+        )
+        return [*super().get_override_parameters(), scenario]
 
 
 class OptionsView(APIView):
@@ -72,16 +72,25 @@ class LoginStepView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    schema = LoginStepSchema()
+
+    @property
+    def openapi_errors(self) -> list[type[APIException] | ErrorCode]:
+        """What a step may answer: the engine's errors, each enabled step's own, and the validation of its body."""
+        steps = [step for scenario in enabled_scenarios() for step in scenario.steps]
+        return [
+            *LOGIN_FLOW_ERRORS,
+            *gatehouse_settings.TOKEN_TRANSPORT.cookie_request_errors,
+            *(error for step in steps for error in step.errors),
+            *validation_codes(VALIDATION_CODES),
+        ]
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
+        # No credentials: a client generated from the schema logs in without a token.
+        auth=[],
         responses={
             200: OpenApiResponse(
-                PolymorphicProxySerializer(
-                    component_name="LoginAnswer",
-                    serializers=[LoginNeedsStepSerializer, *gatehouse_settings.TOKEN_TRANSPORT.login_serializers],
-                    resource_type_field_name=None,
-                ),
+                login_answer_serializer(gatehouse_settings.TOKEN_TRANSPORT.login_serializer),
                 description='`"status": "needs_step"` while steps remain; after the last one, `"status": "complete"` '
                 "with the user, and the tokens in the body or in the `access_token` and `refresh_token` cookies "
                 "(HttpOnly), as the token transport says.",

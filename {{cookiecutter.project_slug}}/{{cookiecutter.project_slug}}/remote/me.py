@@ -26,8 +26,7 @@ from rest_framework.response import Response
 from ..authn.conf import gatehouse_settings
 from ..authn.views import MeView
 from .errors import AuthServiceUnavailable, reshape_upstream_error
-from .proxy import AUTH_PREFIX, downstream_response, send_upstream, unavailable_response
-from .schemas import PROXY_ERRORS
+from .proxy import AUTH_PREFIX, downstream_response, proxied_errors, send_upstream, unavailable_response
 from .users import update_copy_from_auth_service
 
 ME_PATH = AUTH_PREFIX + "me/"
@@ -53,7 +52,10 @@ def answer_about(upstream: requests.Response, user: Any) -> dict[str, Any] | Non
 class RemoteMeView(MeView):
     """Read the authenticated user from the local copy (`GET`); change their name at the auth service (`PATCH`)."""
 
-    @extend_schema(responses={200: gatehouse_settings.USER_SERIALIZER, **PROXY_ERRORS})
+    # What the auth service may answer to the PATCH, as the client's schema says it (remote/proxy.py).
+    openapi_errors = proxied_errors()
+
+    @extend_schema(responses={200: gatehouse_settings.USER_SERIALIZER})
     # An upstream refusal comes back as the proxy's plain HttpResponse, not as a DRF Response.
     def patch(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse | Response:  # type: ignore[override]
         user = self.get_object()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from http.cookies import CookieError, SimpleCookie
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -30,17 +31,28 @@ import requests
 from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.errors import SERVER_ERROR
+from ..api.openapi import ErrorCode, error_codes
 from ..authn.authentication import JWTAuthentication
 from ..authn.conf import auth_cookie_names
+from ..authn.errors import CsrfFailed
 from ..authn.transports.base import get_transport
 from .client import call_auth_service
-from .errors import AUTH_SERVICE_UNAVAILABLE, AuthServiceUnavailable, error_body, reshape_upstream_error
-from .schemas import PROXY_ERRORS
+from .errors import (
+    AUTH_SERVICE_ERROR,
+    AUTH_SERVICE_UNAVAILABLE,
+    AuthServiceUnavailable,
+    error_body,
+    known_codes,
+    reshape_upstream_error,
+)
 
 if TYPE_CHECKING:
     from .routes import ProxiedRoute
@@ -58,10 +70,25 @@ FORWARDED_REQUEST_HEADERS = {
     "HTTP_X_CSRFTOKEN": "X-CSRFToken",
     "HTTP_X_REQUEST_ID": "X-Request-ID",
 }
+# What any endpoint of the auth service may answer, besides the errors of the endpoint itself.
+FRAMEWORK_ERRORS = (exceptions.ParseError, exceptions.UnsupportedMediaType, exceptions.NotAcceptable, CsrfFailed)
 # Response headers passed back besides Set-Cookie (which may come several times).
 FORWARDED_RESPONSE_HEADERS = ("Content-Type", "Retry-After", "Cache-Control", "Preference-Applied")
 # A route's arguments in Django's path syntax: `<slug:scenario>`.
 ROUTE_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def proxied_errors(*upstream: type[APIException]) -> list[ErrorCode]:
+    """What a proxied operation answers, for the OpenAPI schema, when the auth service answers `upstream`:
+    each error's status, and its code or `auth_service_error` (remote/errors.py), and the proxy's own 502 and 503."""
+    codes = known_codes()
+    errors = [*error_codes(upstream), *error_codes(FRAMEWORK_ERRORS)]
+    return [
+        *(replace(error, code=error.code if error.code in codes else AUTH_SERVICE_ERROR) for error in errors),
+        *(ErrorCode(status, AUTH_SERVICE_ERROR) for status in sorted({error.status for error in errors})),
+        ErrorCode(502, AUTH_SERVICE_ERROR, SERVER_ERROR),
+        ErrorCode.of(AuthServiceUnavailable),
+    ]
 
 
 def forwarded_cookie_names() -> set[str]:
@@ -184,7 +211,7 @@ def proxy_view(route: ProxiedRoute) -> Callable[..., HttpResponse]:
 
     @extend_schema(
         request=route.request,
-        responses={**route.responses, **PROXY_ERRORS},
+        responses=route.responses,
         description=route.description,
         # None: the schema says what authentication_classes accept; []: no credential.
         auth=None if route.authenticated else [],
@@ -196,6 +223,7 @@ def proxy_view(route: ProxiedRoute) -> Callable[..., HttpResponse]:
         "__doc__": route.description,
         "__module__": __name__,
         "route": route,
+        "openapi_errors": proxied_errors(*route.errors),
         # HEAD goes with GET, as in every Django view.
         "http_method_names": [route.method, *(["head"] if route.method == "get" else []), "options"],
         route.method: handler,

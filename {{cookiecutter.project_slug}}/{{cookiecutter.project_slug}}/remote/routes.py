@@ -16,8 +16,24 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
+from rest_framework import exceptions
+from rest_framework.exceptions import APIException
 
+from ..authn.errors import (
+    LOGIN_FLOW_ERRORS,
+    ActivationLinkInvalid,
+    CodeInvalid,
+    EmailChangeLinkInvalid,
+    InvalidCredentials,
+    LockedOut,
+    PasswordIncorrect,
+    PasswordResetLinkInvalid,
+    ReauthenticationRequired,
+    RegistrationClosed,
+    SessionNotFound,
+    TokenNotValid,
+)
+from ..authn.serializers import LoginOptionsSerializer
 from . import schemas
 
 
@@ -37,6 +53,9 @@ class ProxiedRoute:
     request: Any
     responses: dict[int, Any]
     description: str
+    # What the auth service answers besides its success, for the schema (remote/proxy.py proxied_errors);
+    # what the client's own authentication answers is added by the schema generator.
+    errors: tuple[type[APIException], ...] = ()
 
     @property
     def view_name(self) -> str:
@@ -52,7 +71,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         "get",
         authenticated=False,
         request=None,
-        responses={200: schemas.LoginOptionsSerializer},
+        responses={200: LoginOptionsSerializer},
         description="The enabled login scenarios, in order, with the JSON Schema of each step.",
     ),
     ProxiedRoute(
@@ -66,6 +85,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         "When tokens travel in cookies, every step needs the `X-CSRFToken` header (the token of `GET csrf/`) and "
         "a same-site or trusted Origin, or it is refused with 403 `csrf_failed`. When the client may choose, "
         "`Prefer: token-transport=body` asks for the tokens in the body instead of cookies.",
+        errors=(*LOGIN_FLOW_ERRORS, InvalidCredentials, CodeInvalid),
     ),
     # Sessions (sessions/urls.py).
     ProxiedRoute(
@@ -74,9 +94,10 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         "post",
         authenticated=False,
         request=schemas.REFRESH_REQUEST,
-        responses={200: schemas.REFRESH_ANSWER, 401: schemas.TOKEN_NOT_VALID},
+        responses={200: schemas.REFRESH_ANSWER},
         description="Exchange a refresh token for a new access token and a new refresh token; "
         "the refresh token presented is refused from then on.",
+        errors=(TokenNotValid, exceptions.NotAuthenticated),
     ),
     ProxiedRoute(
         "logout/",
@@ -84,8 +105,9 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         "post",
         authenticated=False,
         request=schemas.REFRESH_REQUEST,
-        responses={204: OpenApiResponse(description="Logged out."), 401: schemas.TOKEN_NOT_VALID},
+        responses={204: OpenApiResponse(description="Logged out.")},
         description="End one session: blacklist its refresh token.",
+        errors=(TokenNotValid, exceptions.NotAuthenticated),
     ),
     ProxiedRoute(
         "logout/all/",
@@ -112,9 +134,10 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         "delete",
         authenticated=True,
         request=None,
-        responses={204: OpenApiResponse(description="The session is ended."), 404: schemas.SESSION_NOT_FOUND},
+        responses={204: OpenApiResponse(description="The session is ended.")},
         description="End one session of the authenticated user: its refresh token is refused from then on. "
         "Ending another than the request's own needs a recent authentication.",
+        errors=(SessionNotFound, ReauthenticationRequired),
     ),
     # Accounts (accounts/urls.py).
     ProxiedRoute(
@@ -123,15 +146,10 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         "post",
         authenticated=False,
         request=schemas.RegisterSerializer,
-        responses={
-            201: schemas.EMPTY,
-            403: OpenApiResponse(
-                ErrorResponse403Serializer,
-                description="`registration_closed`: the project's adapter does not let this address register.",
-            ),
-        },
+        responses={201: schemas.EMPTY},
         description="Register an account, inactive until the link emailed to it is used. An address that already "
         "has an account gets the same answer, and its owner an email saying so.",
+        errors=(RegistrationClosed, LockedOut),
     ),
     ProxiedRoute(
         "register/activate/",
@@ -141,6 +159,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         request=schemas.LinkSerializer,
         responses={200: schemas.EMPTY},
         description="Activate an account with the `uid` and `token` of its activation link.",
+        errors=(ActivationLinkInvalid,),
     ),
     ProxiedRoute(
         "register/resend/",
@@ -150,6 +169,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         request=schemas.EmailRequestSerializer,
         responses={200: schemas.EMPTY},
         description="Email the activation link again, if the address has an account waiting; always `{}`.",
+        errors=(LockedOut,),
     ),
     ProxiedRoute(
         "password/reset/",
@@ -159,6 +179,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         request=schemas.EmailRequestSerializer,
         responses={200: schemas.EMPTY},
         description="Email a password reset link, if the address has an active account; always `{}`.",
+        errors=(LockedOut,),
     ),
     ProxiedRoute(
         "password/reset/confirm/",
@@ -169,6 +190,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         responses={200: schemas.EMPTY},
         description="Set a new password through a reset link; every session of the user ends, "
         "and nobody is logged in.",
+        errors=(PasswordResetLinkInvalid,),
     ),
     ProxiedRoute(
         "password/validate/",
@@ -188,6 +210,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         responses={200: schemas.EMPTY},
         description="Change the authenticated user's password, given the current one; every session of the "
         "user ends. The answer carries no tokens: the client logs in again with the new password.",
+        errors=(PasswordIncorrect, LockedOut, ReauthenticationRequired),
     ),
     ProxiedRoute(
         "reauthenticate/",
@@ -198,6 +221,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         responses={200: schemas.REFRESH_ANSWER},
         description="Confirm the password again: a fresh token pair in the same session, whose access token is "
         "recent, for the actions that answer 401 `reauthentication_required`.",
+        errors=(PasswordIncorrect, LockedOut, TokenNotValid),
     ),
     ProxiedRoute(
         "email/change/",
@@ -208,6 +232,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         responses={200: schemas.EMPTY},
         description="Ask to move the login to another address, given a recent login: always `{}`, whatever the "
         "address. The new address gets a confirmation link, the current one a notice.",
+        errors=(LockedOut, ReauthenticationRequired),
     ),
     ProxiedRoute(
         "email/change/confirm/",
@@ -218,6 +243,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         responses={200: schemas.EMPTY},
         description="Move the login to the new address with the `uid` and `token` of the link emailed there. "
         "Every session of the user ends but the one that asked for the change.",
+        errors=(EmailChangeLinkInvalid,),
     ),
     ProxiedRoute(
         "me/delete/",
@@ -228,6 +254,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         responses={204: OpenApiResponse(description="Deleted.")},
         description="Delete the authenticated user's account, given the password and a recent login; "
         "every session ends.",
+        errors=(PasswordIncorrect, LockedOut, ReauthenticationRequired),
     ),
     ProxiedRoute(
         "me/export/",

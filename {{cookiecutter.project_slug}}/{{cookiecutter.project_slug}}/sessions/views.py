@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from drf_standardized_errors.openapi_serializers import ErrorResponse401Serializer, ErrorResponse404Serializer
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,10 +19,11 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as simplejwt_views
 from rest_framework_simplejwt.exceptions import TokenError
 
+from ..api.openapi import BODY_ERRORS
 from ..api.request_bodies import check_body
 from ..authn.authentication import authenticated_user
 from ..authn.conf import gatehouse_settings
-from ..authn.errors import SessionNotFound, TokenNotValid
+from ..authn.errors import ReauthenticationRequired, SessionNotFound, TokenNotValid
 from ..authn.permissions import require_recent_authentication
 from ..authn.serializers import RefreshTokenRequestSerializer
 from ..authn.signals import logged_out, logged_out_everywhere, session_ended
@@ -38,12 +38,11 @@ from .service import (
     rotate_refresh_token,
 )
 
-# These views take no credentials, so the schema generator does not add their 401 itself.
-TOKEN_NOT_VALID_RESPONSE = OpenApiResponse(
-    ErrorResponse401Serializer, description="The token is invalid, expired, revoked or of the wrong type."
-)
 # The schema describes the transport configured when it is generated.
 TRANSPORT = gatehouse_settings.TOKEN_TRANSPORT
+# What refresh and logout answer besides their success, for the OpenAPI schema (api/openapi.py): these
+# views take no credentials, the refresh token they read is theirs to refuse.
+REFRESH_TOKEN_ERRORS = (TokenNotValid, *TRANSPORT.refresh_request_errors, *TRANSPORT.cookie_request_errors)
 REFRESH_ANSWER = (
     TRANSPORT.refresh_serializers[0]
     if len(TRANSPORT.refresh_serializers) == 1
@@ -76,10 +75,11 @@ class TokenRefreshView(simplejwt_views.TokenRefreshView):
     """
 
     serializer_class = RefreshTokenRequestSerializer
+    openapi_errors = REFRESH_TOKEN_ERRORS
 
     @extend_schema(
         request=TRANSPORT.refresh_request_serializer,
-        responses={200: REFRESH_ANSWER, 401: TOKEN_NOT_VALID_RESPONSE},
+        responses={200: REFRESH_ANSWER},
         description=COOKIE_USE,
     )
     def post(self, request: Request) -> Response:
@@ -100,10 +100,11 @@ class LogoutView(simplejwt_views.TokenBlacklistView):
     """
 
     serializer_class = RefreshTokenRequestSerializer
+    openapi_errors = REFRESH_TOKEN_ERRORS
 
     @extend_schema(
         request=TRANSPORT.refresh_request_serializer,
-        responses={204: OpenApiResponse(description="Logged out."), 401: TOKEN_NOT_VALID_RESPONSE},
+        responses={204: OpenApiResponse(description="Logged out.")},
         description=COOKIE_USE,
     )
     def post(self, request: Request) -> Response:
@@ -119,6 +120,8 @@ class LogoutAllView(APIView):
     """End every session of the authenticated user: all their refresh tokens are refused from now on."""
 
     permission_classes = [IsAuthenticated]
+    # It takes no body, yet refuses one that is not empty, as every endpoint with a body would.
+    openapi_errors = BODY_ERRORS
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Every session ended.")})
     def post(self, request: Request) -> Response:
@@ -150,13 +153,9 @@ class SessionView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        request=None,
-        responses={
-            204: OpenApiResponse(description="The session is ended."),
-            404: OpenApiResponse(ErrorResponse404Serializer, description="No live session of yours has this id."),
-        },
-    )
+    openapi_errors = (SessionNotFound, ReauthenticationRequired)
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="The session is ended.")})
     def delete(self, request: Request, session_id: str) -> Response:
         token: Any = request.auth
         is_own_session = token is not None and token.get(SESSION_ID_CLAIM) == session_id

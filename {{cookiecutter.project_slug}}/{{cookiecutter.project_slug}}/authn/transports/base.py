@@ -19,18 +19,24 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.cache import add_never_cache_headers
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..conf import gatehouse_settings
-from ..serializers import LoginCompleteSerializer, RefreshTokenRequestSerializer, TokenPairSerializer
+from ..serializers import (
+    BEARER,
+    LOGIN_COMPLETE,
+    LoginCompleteSerializer,
+    RefreshTokenRequestSerializer,
+    TokenPairSerializer,
+)
 
 if TYPE_CHECKING:
     from ...users.models import User
     from ..tokens import TokenPair
 
-LOGIN_COMPLETE = "complete"
-BEARER = "Bearer"
+__all__ = ["BEARER", "LOGIN_COMPLETE", "TokenTransport", "get_transport", "token_response"]
 
 
 def token_response(data: dict[str, Any]) -> Response:
@@ -50,8 +56,12 @@ class TokenTransport(ABC):
     # What the OpenAPI schema shows for the body of `token/refresh/` and `logout/` (None: no body),
     # and for the answers of a completed login and of a refresh.
     refresh_request_serializer: type[serializers.Serializer] | None = RefreshTokenRequestSerializer
-    login_serializers: tuple[type[serializers.Serializer], ...] = (LoginCompleteSerializer,)
+    login_serializer: type[serializers.Serializer] = LoginCompleteSerializer
     refresh_serializers: tuple[type[serializers.Serializer], ...] = (TokenPairSerializer,)
+    # For the OpenAPI schema (api/openapi.py): what the transport refuses in a request that would use
+    # a cookie (a failed CSRF check), and in a refresh or logout without a refresh token to read.
+    cookie_request_errors: tuple[type[APIException], ...] = ()
+    refresh_request_errors: tuple[type[APIException], ...] = ()
 
     def read_access_cookie(self, request: Request) -> str | None:
         """The access token of the request's cookie, None without one; a cookie must pass the CSRF check."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..errors import CsrfFailed
 from ..serializers import (
-    CookieLoginCompleteSerializer,
-    LoginCompleteSerializer,
+    HeaderOrCookieLoginCompleteSerializer,
     OptionalRefreshTokenRequestSerializer,
     TokenLifetimeSerializer,
     TokenPairSerializer,
@@ -53,8 +54,10 @@ class HeaderOrCookieTransport(TokenTransport):
 
     sets_cookies = True
     refresh_request_serializer = OptionalRefreshTokenRequestSerializer
-    login_serializers = (LoginCompleteSerializer, CookieLoginCompleteSerializer)
+    login_serializer = HeaderOrCookieLoginCompleteSerializer
     refresh_serializers = (TokenPairSerializer, TokenLifetimeSerializer)
+    cookie_request_errors = (CsrfFailed,)
+    refresh_request_errors = (exceptions.NotAuthenticated,)
 
     def __init__(self) -> None:
         self.header = HeaderTransport()

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ...api.request_bodies import check_body
+from ..errors import CsrfFailed
 from ..serializers import CookieLoginCompleteSerializer, TokenLifetimeSerializer
 from .base import LOGIN_COMPLETE, TokenTransport, token_response
 from .cookies import AuthCookies
@@ -31,8 +32,10 @@ class CookieTransport(TokenTransport):
     reads_bearer_header = False
     sets_cookies = True
     refresh_request_serializer = None
-    login_serializers = (CookieLoginCompleteSerializer,)
+    login_serializer = CookieLoginCompleteSerializer
     refresh_serializers = (TokenLifetimeSerializer,)
+    cookie_request_errors = (CsrfFailed,)
+    refresh_request_errors = (exceptions.NotAuthenticated,)
 
     def __init__(self) -> None:
         self.cookies = AuthCookies()

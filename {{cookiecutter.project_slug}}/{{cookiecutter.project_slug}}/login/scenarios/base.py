@@ -15,11 +15,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth import get_user_model
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
 from ...authn.conf import gatehouse_settings
 from ...authn.errors import ScenarioNotFound
 from ..flows import Flow
+from .schemas import with_flow
 
 if TYPE_CHECKING:
     from ...users.models import User
@@ -85,9 +87,8 @@ class Step(abc.ABC):
         """
         return context.flow.email
 
-    def describe(self) -> dict[str, Any]:
-        """The step as `options/` lists it."""
-        return {"key": self.key, "schema": self.get_schema()}
+    # The errors `handle()` and `enter()` may raise, for the OpenAPI schema of `login/<scenario>/`.
+    errors: ClassVar[tuple[type[APIException], ...]] = ()
 
 
 class Scenario:
@@ -120,9 +121,15 @@ class Scenario:
             later.update(step.get_schema().get("properties", {}))
         return later - first
 
+    def body_schema(self, step: Step) -> dict[str, Any]:
+        """The JSON Schema of the body a client sends for `step`: its fields, and `flow` after the first step."""
+        schema = step.get_schema()
+        return schema if step.key == self.first_step().key else with_flow(schema)
+
     def describe(self) -> dict[str, Any]:
-        """The scenario as `options/` lists it."""
-        return {"key": self.key, "name": self.name, "steps": [step.describe() for step in self.steps]}
+        """The scenario as `options/` lists it: each step with the schema of its body."""
+        steps = [{"key": step.key, "schema": self.body_schema(step)} for step in self.steps]
+        return {"key": self.key, "name": self.name, "steps": steps}
 
 
 def enabled_scenarios() -> list[Scenario]:

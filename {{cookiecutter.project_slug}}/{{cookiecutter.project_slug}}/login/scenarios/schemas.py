@@ -19,7 +19,13 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema import ValidationError as SchemaError
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
-from ...api.request_bodies import NOT_AN_OBJECT, check_body, field_errors, unexpected_fields_entry
+from ...api.request_bodies import (
+    NOT_AN_OBJECT,
+    UNEXPECTED_FIELD,
+    check_body,
+    field_errors,
+    unexpected_fields_entry,
+)
 from ...authn.errors import EMAIL_INVALID
 from ...users.managers import EMAIL_INVALID_MESSAGE, EMAIL_MAX_LENGTH, EmailAddressInvalid, normalize_email
 
@@ -43,6 +49,25 @@ KEYWORD_ERRORS: dict[str, tuple[str, str]] = {
 FALLBACK_ERROR = ("invalid", "This value is not valid.")
 # An email that fails its pattern or its format has one error, the one the account endpoints give.
 EMAIL_ERROR = (EMAIL_INVALID, str(EMAIL_INVALID_MESSAGE))
+NULL_ERROR = ("null", "This field may not be null.")
+# Every code a step's validation can answer (with `unexpected_field`), as the OpenAPI schema lists them.
+VALIDATION_CODES = tuple(
+    sorted(
+        {code for code, _ in (*KEYWORD_ERRORS.values(), FALLBACK_ERROR, EMAIL_ERROR, NULL_ERROR)} | {UNEXPECTED_FIELD}
+    )
+)
+# How a step names its fields' purpose to a form: the HTML `autocomplete` and `inputmode` attributes to
+# give the input (JSON Schema keeps unknown keywords as annotations; OpenAPI takes them with `x-`).
+AUTOCOMPLETE = "x-autocomplete"
+INPUTMODE = "x-inputmode"
+# The field of every step after the first that carries the token of the previous answer.
+FLOW_FIELD = "flow"
+FLOW_PROPERTY = {
+    "type": "string",
+    "title": "Flow",
+    "description": "The flow token of the previous answer.",
+    "minLength": 1,
+}
 TOO_DEEP = ErrorDetail("The body is nested too deeply.", code="invalid")
 NOT_UNICODE = ErrorDetail("This value is not valid Unicode text.", code="invalid")
 
@@ -84,6 +109,15 @@ def object_schema(properties: dict[str, dict[str, Any]], *, title: str | None = 
     return schema
 
 
+def with_flow(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of the body of a later step whose fields `schema` describes: those fields and `flow`."""
+    return {
+        **schema,
+        "properties": {**schema.get("properties", {}), FLOW_FIELD: FLOW_PROPERTY},
+        "required": [*schema.get("required", []), FLOW_FIELD],
+    }
+
+
 def email_schema() -> dict[str, Any]:
     """An email address, at most 254 characters (the SMTP limit), that has a canonical form (`is_email_address()`).
 
@@ -92,7 +126,9 @@ def email_schema() -> dict[str, Any]:
     return {
         "type": "string",
         "title": "Email",
+        "description": "The email address of the account.",
         "format": "email",
+        AUTOCOMPLETE: "email",
         "minLength": 3,
         "maxLength": EMAIL_MAX_LENGTH,
         "pattern": EMAIL_PATTERN,
@@ -100,15 +136,28 @@ def email_schema() -> dict[str, Any]:
 
 
 def password_schema(max_length: int) -> dict[str, Any]:
-    """A password of at most `max_length` characters, so that a huge one is refused before hashing."""
-    return {"type": "string", "title": "Password", "minLength": 1, "maxLength": max_length, "writeOnly": True}
+    """The account's password, at most `max_length` characters, so that a huge one is refused before hashing."""
+    return {
+        "type": "string",
+        "title": "Password",
+        "description": "The password of the account.",
+        "format": "password",
+        "minLength": 1,
+        "maxLength": max_length,
+        "writeOnly": True,
+        AUTOCOMPLETE: "current-password",
+    }
 
 
-def digits_schema(length: int, *, title: str) -> dict[str, Any]:
-    """Exactly `length` ASCII digits: `[0-9]` (unlike `\\d`) refuses Arabic-Indic and full-width digits."""
+def digits_schema(length: int, *, title: str, description: str | None = None) -> dict[str, Any]:
+    """A one-time code of exactly `length` ASCII digits: `[0-9]` (unlike `\\d`) refuses Arabic-Indic and
+    full-width digits."""
     return {
         "type": "string",
         "title": title,
+        "description": description or f"The {length}-digit code.",
+        AUTOCOMPLETE: "one-time-code",
+        INPUTMODE: "numeric",
         "minLength": length,
         "maxLength": length,
         "pattern": "^[0-9]{" + str(length) + "}$",
@@ -191,7 +240,7 @@ def describe(error: SchemaError) -> Iterator[tuple[str | None, ErrorDetail]]:
         yield unexpected_fields_entry(additional_properties(schema, error.instance), ".".join(path) or None)
         return
     elif error.validator == "type" and error.instance is None:
-        code, message = "null", "This field may not be null."
+        code, message = NULL_ERROR
     for name in names:
         attr = ".".join(path if name is None else [*path, name]) or None
         yield attr, ErrorDetail(message.format(limit=error.validator_value), code=code)

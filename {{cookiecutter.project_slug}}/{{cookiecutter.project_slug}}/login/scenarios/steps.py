@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from ...authn.conf import gatehouse_settings
-from ...authn.errors import AccountInactive, CodeInvalid, InvalidCredentials
+from ...authn.errors import AccountInactive, CodeInvalid, InvalidCredentials, LockedOut
 from ...users.managers import normalize_email
 from .. import lockout
 from ..codes import check_code
@@ -27,6 +27,7 @@ class CredentialsStep(Step):
     """
 
     key = "credentials"
+    errors = (InvalidCredentials, AccountInactive)
 
     def get_schema(self) -> dict[str, Any]:
         return object_schema(
@@ -80,9 +81,16 @@ class EmailCodeStep(Step):
     """
 
     key = "verify"
+    # `enter()` counts the email against the address's budget (login/lockout.py).
+    errors = (CodeInvalid, AccountInactive, LockedOut)
 
     def get_schema(self) -> dict[str, Any]:
-        return object_schema({"code": digits_schema(gatehouse_settings.EMAIL_CODE_LENGTH, title="Code")}, title="Code")
+        code = digits_schema(
+            gatehouse_settings.EMAIL_CODE_LENGTH,
+            title="Code",
+            description=f"The {gatehouse_settings.EMAIL_CODE_LENGTH}-digit code emailed to the address.",
+        )
+        return object_schema({"code": code}, title="Code")
 
     def enter(self, context: StepContext) -> None:
         flow = context.flow
