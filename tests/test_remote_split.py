@@ -392,16 +392,20 @@ def test_the_client_describes_each_proxied_endpoint_as_the_auth_service_does(ser
         assert answer.status == 200, answer.body
         schemas[service.name] = answer.body
     auth_schema, client_schema = schemas[auth.name], schemas[client.name]
+    # A proxied operation is one that can answer the proxy's own 502 (`auth_service_error`).
     proxied = [
         (path, method)
         for path, operations in client_schema["paths"].items()
         for method, operation in operations.items()
-        if "503" in operation["responses"]
+        if "502" in operation["responses"]
     ]
     assert ("/api/auth/register/", "post") in proxied and ("/api/auth/me/", "patch") in proxied, proxied
     for path, method in proxied:
         ours = bodies(client_schema["paths"][path][method], client_schema["components"]["schemas"])
         theirs = bodies(auth_schema["paths"][path][method], auth_schema["components"]["schemas"])
+        if path == "/api/auth/login/{scenario}/":
+            # The auth service lists its scenarios' step bodies; a client does not know its auth service's scenarios.
+            ours, theirs = ours["success"], theirs["success"]
         assert ours == theirs, f"{method.upper()} {path}: the client's schema must say what the auth service's says"
 
 

@@ -178,3 +178,11 @@ def login_answer_serializer(complete: type[serializers.Serializer]) -> Polymorph
         serializers={LOGIN_NEEDS_STEP: LoginNeedsStepSerializer, LOGIN_COMPLETE: complete},
         resource_type_field_name="status",
     )
+
+
+# What the 200 of a login step says, on the service that runs the login and on a client service that proxies it.
+LOGIN_ANSWER_DESCRIPTION = (
+    '`"status": "needs_step"` while steps remain; after the last one, `"status": "complete"` with the user, '
+    "and the tokens in the body or in the `access_token` and `refresh_token` cookies (HttpOnly), as the token "
+    "transport says."
+)

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from ..api.openapi import AutoSchema, ErrorCode, validation_codes
 from ..authn.conf import gatehouse_settings
 from ..authn.errors import LOGIN_FLOW_ERRORS
-from ..authn.serializers import LoginOptionsSerializer, login_answer_serializer
+from ..authn.serializers import LOGIN_ANSWER_DESCRIPTION, LoginOptionsSerializer, login_answer_serializer
 from ..authn.transports.base import get_transport
 from .engine import ScenarioRunner
 from .openapi import SCENARIO_PARAMETER, one_of_the_bodies, step_bodies
@@ -91,9 +91,7 @@ class LoginStepView(APIView):
         responses={
             200: OpenApiResponse(
                 login_answer_serializer(gatehouse_settings.TOKEN_TRANSPORT.login_serializer),
-                description='`"status": "needs_step"` while steps remain; after the last one, `"status": "complete"` '
-                "with the user, and the tokens in the body or in the `access_token` and `refresh_token` cookies "
-                "(HttpOnly), as the token transport says.",
+                description=LOGIN_ANSWER_DESCRIPTION,
             ),
         },
         description="The body is the current step's fields (see `options/`), plus `flow` after the first step. "

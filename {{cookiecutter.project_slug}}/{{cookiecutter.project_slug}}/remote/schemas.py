@@ -15,8 +15,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 from rest_framework import serializers
 
+from ..api.request_bodies import StrictSerializer
 from ..authn.conf import gatehouse_settings
-from ..authn.serializers import login_answer_serializer
+from ..authn.serializers import LOGIN_ANSWER_DESCRIPTION, login_answer_serializer
 from ..users.managers import EMAIL_MAX_LENGTH
 
 NAME_MAX_LENGTH = 150
@@ -35,7 +36,7 @@ def password_field() -> serializers.CharField:
 # The bodies of the account endpoints (accounts/serializers.py on the auth service).
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(StrictSerializer):
     """The body of `register/`."""
 
     email = email_field()
@@ -44,17 +45,18 @@ class RegisterSerializer(serializers.Serializer):
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=NAME_MAX_LENGTH, default="")
 
 
-class EmailRequestSerializer(serializers.Serializer):
+class EmailRequestSerializer(StrictSerializer):
     """The body of `register/resend/` and `password/reset/`."""
 
     email = email_field()
 
 
-class LinkSerializer(serializers.Serializer):
+class LinkSerializer(StrictSerializer):
     """The body of `register/activate/`: the `uid` and `token` of the emailed link."""
 
-    uid = serializers.CharField()
-    token = serializers.CharField()
+    # Any text: the auth service answers `activation_link_invalid` (or its link's code) for a bad one.
+    uid = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    token = serializers.CharField(allow_blank=True, trim_whitespace=False)
 
 
 class PasswordResetConfirmSerializer(LinkSerializer):
@@ -63,33 +65,33 @@ class PasswordResetConfirmSerializer(LinkSerializer):
     password = password_field()
 
 
-class PasswordValidateSerializer(serializers.Serializer):
+class PasswordValidateSerializer(StrictSerializer):
     """The body of `password/validate/`: a password, and the email it is for (for the similarity rule)."""
 
     password = password_field()
     email = email_field(required=False)
 
 
-class PasswordChangeSerializer(serializers.Serializer):
+class PasswordChangeSerializer(StrictSerializer):
     """The body of `password/change/`."""
 
     old_password = password_field()
     new_password = password_field()
 
 
-class ReauthenticateSerializer(serializers.Serializer):
+class ReauthenticateSerializer(StrictSerializer):
     """The body of `reauthenticate/`."""
 
     password = password_field()
 
 
-class EmailChangeSerializer(serializers.Serializer):
+class EmailChangeSerializer(StrictSerializer):
     """The body of `email/change/`."""
 
     new_email = email_field()
 
 
-class AccountDeleteSerializer(serializers.Serializer):
+class AccountDeleteSerializer(StrictSerializer):
     """The body of `me/delete/`."""
 
     password = password_field()
@@ -122,8 +124,7 @@ class SessionListSerializer(serializers.Serializer):
 EMPTY = OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`")
 LOGIN_ANSWER = OpenApiResponse(
     login_answer_serializer(TRANSPORT.login_serializer),
-    description='`"status": "needs_step"` while steps remain; after the last one, `"status": "complete"` '
-    "with the user, and the tokens in the body or in the HttpOnly cookies, as the token transport says.",
+    description=LOGIN_ANSWER_DESCRIPTION,
 )
 REFRESH_ANSWER = (
     TRANSPORT.refresh_serializers[0]
