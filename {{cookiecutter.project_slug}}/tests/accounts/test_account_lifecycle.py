@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.utils import timezone
 
 from {{ cookiecutter.project_slug }}.audit.models import AuthEvent
 from {{ cookiecutter.project_slug }}.authn.identity import identifier_key
@@ -18,7 +17,7 @@ from {{ cookiecutter.project_slug }}.sessions.models import RefreshFamily
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
 from ..login.helpers import enable_scenarios
-from ..sessions.transport_client import TransportClient
+from ..sessions.transport_client import TransportClient, age_the_login, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +32,7 @@ def log_in(settings):
     enable_scenarios(settings, PasswordScenario, REAUTHENTICATION_MAX_AGE=timedelta(minutes=5))
 
     def log_in(user) -> TransportClient:
-        client = TransportClient()
-        client.fetch_csrf_token()
-        assert client.log_in(user).status_code == 200
-        return client
+        return signed_in(user)
 
     return log_in
 
@@ -77,8 +73,7 @@ def test_deleting_needs_the_password_and_a_wrong_one_changes_nothing(log_in):
 def test_deleting_long_after_the_login_needs_a_reauthentication(log_in):
     user = UserFactory()
     client = log_in(user)
-    RefreshFamily.objects.filter(user=user).update(authenticated_at=timezone.now() - timedelta(hours=1))
-    assert client.refresh_tokens().status_code == 200
+    age_the_login(client, user, timedelta(hours=1))
     response = client.post(DELETE_URL, {"password": DEFAULT_PASSWORD})
     assert response.status_code == 401, response.content
     assert response.json()["errors"][0]["code"] == "reauthentication_required"

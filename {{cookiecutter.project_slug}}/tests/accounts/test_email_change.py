@@ -11,16 +11,14 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.utils import timezone
 
 from {{ cookiecutter.project_slug }}.audit.models import AuthEvent
 from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
 from {{ cookiecutter.project_slug }}.login.scenarios import PasswordScenario
-from {{ cookiecutter.project_slug }}.sessions.models import RefreshFamily
 
 from ..factories import UserFactory
 from ..login.helpers import enable_scenarios
-from ..sessions.transport_client import TransportClient
+from ..sessions.transport_client import TransportClient, age_the_login, signed_in
 from .helpers import emails_to, link_params, travel
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +34,7 @@ def log_in(settings):
     enable_scenarios(settings, PasswordScenario, REAUTHENTICATION_MAX_AGE=timedelta(minutes=5))
 
     def log_in(user) -> TransportClient:
-        client = TransportClient()
-        client.fetch_csrf_token()
-        assert client.log_in(user).status_code == 200
-        return client
+        return signed_in(user)
 
     return log_in
 
@@ -59,7 +54,7 @@ def login_status(user) -> int:
     """The status of a password login as `user` from a client of its own."""
     client = TransportClient()
     client.fetch_csrf_token()
-    return client.log_in(user).status_code
+    return int(client.log_in(user).status_code)
 
 
 def confirmation_link(address: str) -> dict[str, str]:
@@ -149,8 +144,7 @@ def test_an_address_taken_between_the_request_and_the_link_is_refused(log_in, po
 def test_asking_long_after_the_login_needs_a_reauthentication(log_in, post):
     user = UserFactory()
     client = log_in(user)
-    RefreshFamily.objects.filter(user=user).update(authenticated_at=timezone.now() - timedelta(hours=1))
-    assert client.refresh_tokens().status_code == 200
+    age_the_login(client, user, timedelta(hours=1))
     response = post(client, CHANGE_URL, {"new_email": "new@example.com"})
     assert (response.status_code, response.json()["errors"][0]["code"]) == (401, "reauthentication_required")
     assert not mail.outbox

@@ -19,7 +19,7 @@ from {{ cookiecutter.project_slug }}.sessions.models import RefreshFamily
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
 from ..login.helpers import enable_scenarios
-from ..sessions.transport_client import TransportClient
+from ..sessions.transport_client import TransportClient, age_the_login, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +36,9 @@ def log_in(settings):
     enable_scenarios(settings, PasswordScenario, REAUTHENTICATION_MAX_AGE=MAX_AGE, LOCKOUT_ACCOUNT_THRESHOLD=3)
 
     def log_in(user, *, authenticated_ago: timedelta = timedelta(0)) -> TransportClient:
-        client = TransportClient()
-        client.fetch_csrf_token()
-        assert client.log_in(user).status_code == 200
+        client = signed_in(user)
         if authenticated_ago:
-            # The login happened long ago: the session's tokens since then carry that auth_time.
-            RefreshFamily.objects.filter(user=user).update(authenticated_at=timezone.now() - authenticated_ago)
-            assert client.refresh_tokens().status_code == 200
+            age_the_login(client, user, authenticated_ago)
         return client
 
     return log_in

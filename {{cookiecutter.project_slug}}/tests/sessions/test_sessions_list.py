@@ -20,7 +20,7 @@ from {{ cookiecutter.project_slug }}.sessions.service import recent_session_uses
 
 from ..factories import UserFactory
 from ..login.helpers import enable_scenarios
-from .transport_client import TransportClient
+from .transport_client import TransportClient, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +40,7 @@ def log_in(settings):
     enable_scenarios(settings, PasswordScenario)
 
     def log_in(user, *, user_agent: str = FIREFOX, ip: str = "198.51.100.7") -> TransportClient:
-        client = TransportClient()
-        client.headers.update(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
-        client.fetch_csrf_token()
-        response = client.log_in(user)
-        assert response.status_code == 200, (response.status_code, response.content)
-        return client
+        return signed_in(user, HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
 
     return log_in
 

@@ -10,12 +10,15 @@ browser frontend does once, and enforces CSRF as a real deployment does.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authn.conf import auth_cookie_names
 from {{ cookiecutter.project_slug }}.authn.transports.base import get_transport
+from {{ cookiecutter.project_slug }}.sessions.models import RefreshFamily
 
 from ..factories import DEFAULT_PASSWORD
 
@@ -91,3 +94,23 @@ class TransportClient:
         missing = [name for name in names if name not in response.cookies or not response.cookies[name].value]
         assert not missing, f"an answer without tokens in its body must set both token cookies; missing {missing}"
         self.access = self.refresh = None
+
+
+def signed_in(user: Any, **headers: str) -> TransportClient:
+    """A client of this project's transport, logged in as `user` with the password scenario (which must be enabled).
+
+    `headers` go with every request of the client (REMOTE_ADDR, HTTP_USER_AGENT...).
+    """
+    client = TransportClient()
+    client.headers.update(headers)
+    client.fetch_csrf_token()
+    response = client.log_in(user)
+    assert response.status_code == 200, (response.status_code, response.content)
+    return client
+
+
+def age_the_login(client: TransportClient, user: Any, ago: timedelta) -> None:
+    """Make the client's login `ago` old: its session last authenticated then, and a refresh gives it such tokens."""
+    RefreshFamily.objects.filter(user=user).update(authenticated_at=timezone.now() - ago)
+    response = client.refresh_tokens()
+    assert response.status_code == 200, (response.status_code, response.content)
