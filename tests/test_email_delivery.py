@@ -4,7 +4,8 @@ One render of the default answers is served by gunicorn with its Celery worker, 
 configured as a deployment would be (CELERY_BROKER_URL, EMAIL_HOST, ...), and its
 emails land in an SMTP sink inside this process. The tests walk the account flows
 end to end (register, read the email, activate, log in; reset, confirm, and the old
-refresh tokens are refused), then break things: the broker is unreachable during a
+refresh tokens are refused; change the email by its link, then delete the account and
+read the goodbye), then break things: the broker is unreachable during a
 registration, and the mail server refuses twice before it accepts.
 
 Redis must listen on 127.0.0.1:6379; the tests use databases 9 (broker) and 10 (cache).
@@ -18,7 +19,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness.deployment import Answer, Deployment, link_query, local_deployment, post, stop, wait_until_serving
+from harness.deployment import (
+    Answer,
+    Deployment,
+    bearer,
+    call,
+    link_query,
+    local_deployment,
+    post,
+    stop,
+    wait_until_serving,
+)
 from harness.processes import describe, run
 from harness.smtp_sink import SmtpSink, free_loopback_port
 
@@ -130,6 +141,28 @@ def test_reset_read_the_email_confirm_and_the_old_refresh_tokens_are_refused(ser
     assert log_in(server, "grace@example.com", PASSWORD).status == 401
     notice = deployment.sink.wait_for("grace@example.com", count=3)[-1]
     assert "changed" in notice.message["Subject"]
+
+
+def test_an_email_change_by_its_link_then_the_accounts_deletion_and_its_goodbye(server: str, deployment: Deployment):
+    sink = deployment.sink
+    register_and_activate(server, sink, "hedy@example.com")
+    access = log_in(server, "hedy@example.com", PASSWORD).body["access"]
+    asked = call(
+        server, "POST", "/api/auth/email/change/", {"new_email": "hedy@lamarr.example"}, headers=bearer(access)
+    )
+    assert (asked.status, asked.body) == (200, {}), deployment.log("gunicorn")
+    (confirmation,) = sink.wait_for("hedy@lamarr.example")
+    notice = sink.wait_for("hedy@example.com", count=2)[-1]
+    assert "hedy@lamarr.example" in notice.text, "the current address hears of the change"
+    confirmed = post(server, "/api/auth/email/change/confirm/", link_params(confirmation.text, "/confirm-email"))
+    assert (confirmed.status, confirmed.body) == (200, {}), confirmed
+
+    access = log_in(server, "hedy@lamarr.example", PASSWORD).body["access"]
+    deleted = call(server, "POST", "/api/auth/me/delete/", {"password": PASSWORD}, headers=bearer(access))
+    assert deleted.status == 204, deleted
+    goodbye = sink.wait_for("hedy@lamarr.example", count=2)[-1]
+    assert "deleted" in goodbye.message["Subject"]
+    assert log_in(server, "hedy@lamarr.example", PASSWORD).status == 401
 
 
 def test_with_the_broker_unreachable_registration_answers_201_fast_and_the_email_arrives_later(

@@ -35,6 +35,7 @@ from harness.deployment import (
     REQUEST_TIMEOUT_SECONDS,
     Answer,
     Deployment,
+    bearer,
     call,
     link_query,
     stop,
@@ -177,10 +178,6 @@ def services(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path
         finally:
             client.stop()
             auth.stop()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def log_in_through(client: Service, email: str = EMAIL, password: str = PASSWORD) -> Answer:

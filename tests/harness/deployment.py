@@ -198,6 +198,11 @@ def call(
     return Answer(status, json.loads(content) if content else None, time.monotonic() - started)
 
 
+def bearer(token: str) -> dict[str, str]:
+    """The headers that send `token` as a Bearer access token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 def post(base_url: str, path: str, body: dict[str, Any], timeout: float = REQUEST_TIMEOUT_SECONDS) -> Answer:
     """POST `body` as JSON to the server; the answer whatever its status."""
     return call(base_url, "POST", path, body, timeout=timeout)
