@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import jwt
@@ -253,6 +253,14 @@ def current_token_version(user_id: Any) -> int:
     return int(cache.get(token_version_key(user_id), 0))
 
 
+def access_token_reach() -> timedelta:
+    """How long after its issue an access token may still be accepted: its lifetime and the leeway."""
+    leeway = api_settings.LEEWAY
+    return api_settings.ACCESS_TOKEN_LIFETIME + (
+        leeway if isinstance(leeway, timedelta) else timedelta(seconds=leeway)
+    )
+
+
 def ended_session_key(session_id: Any) -> str:
     return f"{ENDED_SESSION_CACHE_PREFIX}{session_id}"
 
@@ -264,8 +272,7 @@ def mark_session_ended(session_id: str) -> None:
     """
     if not gatehouse_settings.INSTANT_ACCESS_REVOCATION:
         return
-    lifetime = api_settings.ACCESS_TOKEN_LIFETIME + api_settings.LEEWAY
-    cache.set(ended_session_key(session_id), True, timeout=int(lifetime.total_seconds()) + 1)
+    cache.set(ended_session_key(session_id), True, timeout=int(access_token_reach().total_seconds()) + 1)
 
 
 def check_token_version(access: simplejwt_tokens.Token) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Set
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
@@ -34,6 +33,7 @@ from rest_framework_simplejwt.settings import api_settings
 from ..authn.claims import USER_COPY_CLAIMS
 from ..authn.conf import gatehouse_settings
 from ..authn.errors import TokenNotValid
+from ..authn.tokens import access_token_reach
 
 if TYPE_CHECKING:
     from django.db.models import Field
@@ -154,11 +154,3 @@ def fields_newer_than_token(user: User, claims: Mapping[str, Any]) -> Set[str]:
 
 def updated_by_auth_service_key(user: User) -> str:
     return f"{UPDATED_BY_AUTH_SERVICE_CACHE_PREFIX}{user.pk}"
-
-
-def access_token_reach() -> timedelta:
-    """How long after its issue an access token may still be accepted: its lifetime and the leeway."""
-    leeway = api_settings.LEEWAY
-    return api_settings.ACCESS_TOKEN_LIFETIME + (
-        leeway if isinstance(leeway, timedelta) else timedelta(seconds=leeway)
-    )
