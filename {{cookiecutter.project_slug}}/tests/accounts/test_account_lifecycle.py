@@ -12,29 +12,16 @@ from django.core import mail
 
 from {{ cookiecutter.project_slug }}.audit.models import AuthEvent
 from {{ cookiecutter.project_slug }}.authn.identity import identifier_key
-from {{ cookiecutter.project_slug }}.login.scenarios import PasswordScenario
 from {{ cookiecutter.project_slug }}.sessions.models import RefreshFamily
 
 from ..factories import DEFAULT_PASSWORD, UserFactory
-from ..login.helpers import enable_scenarios
-from ..sessions.transport_client import TransportClient, age_the_login, signed_in
+from ..sessions.transport_client import age_the_login
 
 pytestmark = pytest.mark.django_db
 
 DELETE_URL = "/api/auth/me/delete/"
 EXPORT_URL = "/api/auth/me/export/"
 User = get_user_model()
-
-
-@pytest.fixture
-def log_in(settings):
-    """log_in(user): a client of this project's transport, just logged in with the password."""
-    enable_scenarios(settings, PasswordScenario, REAUTHENTICATION_MAX_AGE=timedelta(minutes=5))
-
-    def log_in(user) -> TransportClient:
-        return signed_in(user)
-
-    return log_in
 
 
 def test_deleting_the_account_ends_every_session_emails_a_goodbye_and_frees_the_address(

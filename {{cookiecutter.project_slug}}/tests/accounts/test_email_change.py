@@ -14,11 +14,9 @@ from django.core import mail
 
 from {{ cookiecutter.project_slug }}.audit.models import AuthEvent
 from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
-from {{ cookiecutter.project_slug }}.login.scenarios import PasswordScenario
 
 from ..factories import UserFactory
-from ..login.helpers import enable_scenarios
-from ..sessions.transport_client import TransportClient, age_the_login, signed_in
+from ..sessions.transport_client import TransportClient, age_the_login
 from .helpers import emails_to, link_params, travel
 
 pytestmark = pytest.mark.django_db
@@ -26,17 +24,6 @@ pytestmark = pytest.mark.django_db
 CHANGE_URL = "/api/auth/email/change/"
 CONFIRM_URL = "/api/auth/email/change/confirm/"
 User = get_user_model()
-
-
-@pytest.fixture
-def log_in(settings):
-    """log_in(user): a client of this project's transport, just logged in, whose posts send their emails."""
-    enable_scenarios(settings, PasswordScenario, REAUTHENTICATION_MAX_AGE=timedelta(minutes=5))
-
-    def log_in(user) -> TransportClient:
-        return signed_in(user)
-
-    return log_in
 
 
 @pytest.fixture
