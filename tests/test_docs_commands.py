@@ -101,6 +101,7 @@ CLAIMS = (
         "test_foreign_verifiers.py::test_the_jose_verifier_of_the_docs_accepts_access_tokens_and_refuses_refresh_tokens",
     ),
     Claim("docs/upgrading.md", None, "test_the_upgrading_commands_create_check_diff_update_and_link"),
+    Claim("docs/translations.md", None, "test_the_translations_commands_update_compile_and_add_a_language"),
     Claim("docs/testing.md", None, "test_the_testing_page_lists_the_cells_and_selects_one"),
     Claim(
         "docs/curl-examples.md", None, "test_docs_snippets.py::test_the_curl_examples_answer_as_each_block_announces"
@@ -463,6 +464,57 @@ def test_createsuperuser_without_input_creates_the_superuser(render_answers):
                         r"python manage\.py createsuperuser --noinput",
                         create,
                     )
+                ],
+            )
+
+
+# --- docs/translations.md ------------------------------------------------------------------------------------
+
+
+def test_the_translations_commands_update_compile_and_add_a_language(render_answers, tmp_path: Path):
+    project = render_answers()
+    package = project / "gatehouse_api"
+    bin_dir = virtualenv_for(project)
+    # The project's make targets with the shared virtualenv of its pins instead of a `.venv` of its own.
+    installed = tmp_path / "venv"
+    installed.mkdir()
+    (installed / ".installed").touch()
+    make_variables = f"VENV={installed} BIN={bin_dir}"
+    environment = clean_environment()
+
+    def untranslated() -> list[str]:
+        entries = []
+        for catalogue in package.glob("*/locale/*/LC_MESSAGES/django.po"):
+            listed = succeed(f"msgattrib --untranslated --no-obsolete --no-wrap {catalogue}", project, environment)
+            entries += [line for line in listed.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+        return entries
+
+    def update(match: re.Match) -> None:
+        succeed(f"{match.group(0)} {make_variables}", project, environment)
+        assert untranslated() == [], "a fresh render's catalogues are complete: nothing new to translate"
+
+    def compile_messages(match: re.Match) -> None:
+        succeed(f"{match.group(0)} {make_variables}", project, environment)
+        catalogues = list(package.glob("*/locale/*/LC_MESSAGES/django.po"))
+        assert catalogues and all(po.with_suffix(".mo").is_file() for po in catalogues), "every .po is compiled"
+
+    def add_language(match: re.Match) -> None:
+        command = match.group(0).replace("<project_slug>", package.name).replace("../.venv/bin/python", str(bin_dir / "python"))
+        succeed(command, project, environment)
+        french = {po.parent.parent.parent.parent.name for po in package.glob("*/locale/fr/LC_MESSAGES/django.po")}
+        german = {po.parent.parent.parent.parent.name for po in package.glob("*/locale/de/LC_MESSAGES/django.po")}
+        assert german == french, "the new language gets a catalogue in every app that has texts"
+        assert untranslated(), "the new language's entries wait for their translation"
+
+    for block in claimed_blocks("test_the_translations_commands_update_compile_and_add_a_language"):
+        for command in block.commands():
+            dispatch(
+                block,
+                command,
+                [
+                    (r"make translations", update),
+                    (r"make messages", compile_messages),
+                    (r"cd <project_slug> && \.\./\.venv/bin/python \.\./manage\.py makemessages --locale de --no-location", add_language),
                 ],
             )
 

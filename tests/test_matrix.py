@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,43 @@ def test_migrations_match_the_models(project: RenderedProject, project_bin: Path
     )
 
 
-def test_generated_test_suite_passes_with_no_test_skipped(project: RenderedProject, project_bin: Path):
+@pytest.fixture(scope="session")
+def compiled_messages(project: RenderedProject, project_bin: Path) -> None:
+    """The render's .mo files, compiled from its .po files as its `make messages` does (they are not committed)."""
+    result = run([project_bin / "django-admin", "compilemessages"], cwd=project.path / project.answers["project_slug"])
+    assert result.returncode == 0, f"{project.combination.summary}: `make messages` must compile:\n{describe(result)}"
+
+
+def test_every_text_is_translated_in_every_language(
+    project: RenderedProject, project_bin: Path, tmp_path: Path
+):
+    """`make translations` on the render finds nothing new to translate: every catalogue is complete."""
+    package = tmp_path / "package"
+    shutil.copytree(project.path / project.answers["project_slug"], package)
+    result = run(
+        [project_bin / "python", project.path / "manage.py", "makemessages", "--all", "--no-location", "--no-obsolete"],
+        cwd=package,
+        environment=project.database_environment(),
+    )
+    assert result.returncode == 0, f"{project.combination.summary}: makemessages must run:\n{describe(result)}"
+    catalogues = sorted(package.glob("*/locale/*/LC_MESSAGES/django.po"))
+    assert catalogues, f"{project.combination.summary} ships no translations"
+    missing = []
+    for catalogue in catalogues:
+        for selection in ("--untranslated", "--only-fuzzy"):
+            listed = run(["msgattrib", selection, "--no-obsolete", "--no-wrap", catalogue], cwd=package)
+            assert listed.returncode == 0, describe(listed)
+            entries = [line for line in listed.stdout.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+            missing += [f"{catalogue.relative_to(package)}: {entry}" for entry in entries]
+    assert not missing, (
+        f"{project.combination.summary}: every text needs a translation in every language shipped:\n"
+        + "\n".join(missing)
+    )
+
+
+def test_generated_test_suite_passes_with_no_test_skipped(
+    project: RenderedProject, project_bin: Path, compiled_messages: None
+):
     project.require_database()
     # -rs lists each skip with its reason, so that a skip reads as a failure would.
     result = run(

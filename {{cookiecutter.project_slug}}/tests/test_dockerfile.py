@@ -1,6 +1,7 @@
 """The Dockerfile's build steps work with what the build gives them (no Docker needed to check)."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -36,3 +37,27 @@ def test_collectstatic_runs_with_only_what_the_image_build_sets(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "static files copied" in result.stdout
+
+
+def test_the_translations_compile_as_the_image_build_compiles_them(tmp_path):
+    [step] = [run for run in dockerfile_run_instructions() if "compilemessages" in run]
+    package = tmp_path / "package"
+    shutil.copytree(PROJECT_DIR / "{{ cookiecutter.project_slug }}", package, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+    # `django-admin` in the step is this interpreter's, which has the project's dependencies.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    django_admin = bin_dir / "django-admin"
+    django_admin.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m django "$@"\n')
+    django_admin.chmod(0o755)
+    result = subprocess.run(  # noqa: S603 (the Dockerfile's own build step)
+        ["/bin/sh", "-c", step],
+        cwd=package,
+        env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    catalogues = sorted(package.glob("*/locale/*/LC_MESSAGES/django.po"))
+    assert catalogues, "every app that has texts ships its translations"
+    assert all(po.with_suffix(".mo").is_file() for po in catalogues), "each .po file is compiled"

@@ -31,7 +31,14 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=READS_DOT_ENV_BY_DEFAULT):
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # https://docs.djangoproject.com/en/5.2/ref/settings/#time-zone
 TIME_ZONE = "{{ cookiecutter.timezone }}"
-LANGUAGE_CODE = "en-us"
+# https://docs.djangoproject.com/en/5.2/topics/i18n/translation/
+# Error details and emails follow the request's Accept-Language among LANGUAGES; each app keeps its
+# catalogue in <app>/locale/ (`make messages` compiles them). Error codes never change with the language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+]
 USE_I18N = True
 USE_TZ = True
 
@@ -105,6 +112,8 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
+    # For its translated messages only: it has no models.
+    "rest_framework_simplejwt",
     {%- if cookiecutter.auth_role != "client_service" %}
     "rest_framework_simplejwt.token_blacklist",
     {%- endif %}
@@ -160,6 +169,8 @@ AUTH_PASSWORD_VALIDATORS = [
 MIDDLEWARE = [
     # First, so that every response and every log record, whichever middleware made it, has the id.
     "{{ cookiecutter.project_slug }}.api.request_id.RequestIdMiddleware",
+    # Early, so that every answer, the refusals of the middleware below included, is in the request's language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "{{ cookiecutter.project_slug }}.api.https_only.HttpsOnlyApiMiddleware",
     "corsheaders.middleware.CorsMiddleware",

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -35,7 +36,7 @@ def contains_control_characters(text: str) -> bool:
 class StrictCharField(serializers.CharField):
     """A CharField that takes JSON strings only, without control characters."""
 
-    default_error_messages = {"control_characters": "This value may not contain control characters."}
+    default_error_messages = {"control_characters": _("This value may not contain control characters.")}
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
@@ -114,7 +115,7 @@ class LinkPartField(serializers.Field):
     the link's own error code, so that every bad link gets one answer.
     """
 
-    default_error_messages = {"invalid": "Not a valid string."}
+    default_error_messages = {"invalid": _("Not a valid string.")}
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):

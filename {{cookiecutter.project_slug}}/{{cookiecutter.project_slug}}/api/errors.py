@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions, status
 
@@ -30,17 +32,17 @@ SERVER_ERROR = "server_error"
 # The code and detail of an error answer that some layer wrote in another format, by status
 # (the codes DRF gives the same statuses). Other statuses get a code from their reason phrase.
 STATUS_ERRORS: dict[int, tuple[str, str]] = {
-    400: ("bad_request", "The request is malformed."),
-    401: ("not_authenticated", "Authentication credentials were not provided."),
-    403: ("permission_denied", "You do not have permission to perform this action."),
-    404: ("not_found", "Not found."),
-    405: ("method_not_allowed", "This method is not allowed here."),
-    406: ("not_acceptable", "No answer matches the Accept header of the request."),
-    413: ("request_too_large", "The request body is too large."),
-    415: ("unsupported_media_type", "The request body has an unsupported media type."),
-    429: ("throttled", "Too many requests."),
-    500: ("error", "Server Error (500)"),
-    503: ("temporarily_unavailable", "The service is temporarily unavailable; try again shortly."),
+    400: ("bad_request", gettext_noop("The request is malformed.")),
+    401: ("not_authenticated", gettext_noop("Authentication credentials were not provided.")),
+    403: ("permission_denied", gettext_noop("You do not have permission to perform this action.")),
+    404: ("not_found", gettext_noop("Not found.")),
+    405: ("method_not_allowed", gettext_noop("This method is not allowed here.")),
+    406: ("not_acceptable", gettext_noop("No answer matches the Accept header of the request.")),
+    413: ("request_too_large", gettext_noop("The request body is too large.")),
+    415: ("unsupported_media_type", gettext_noop("The request body has an unsupported media type.")),
+    429: ("throttled", gettext_noop("Too many requests.")),
+    500: ("error", gettext_noop("Server Error (500)")),
+    503: ("temporarily_unavailable", gettext_noop("The service is temporarily unavailable; try again shortly.")),
 }
 # Headers that describe the body, which the JSON replacement of an answer does not keep.
 BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "content-disposition"})
@@ -48,13 +50,13 @@ BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", 
 
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "request_too_large"
 
 
 class TemporarilyUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The service is temporarily unavailable; try again shortly."
+    default_detail = _("The service is temporarily unavailable; try again shortly.")
     default_code = "temporarily_unavailable"
 
 
@@ -65,7 +67,7 @@ class ApiExceptionHandler(ExceptionHandler):
         if isinstance(exc, RequestDataTooBig):
             return RequestTooLarge()
         if isinstance(exc, SuspiciousOperation):
-            return exceptions.ParseError("The request is malformed.")
+            return exceptions.ParseError(gettext("The request is malformed."))
         if isinstance(exc, DatabaseError | redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
             # Fail closed with a retryable answer: no credential is issued while a backing service is down.
             logger.exception("A backing service is unavailable")
@@ -85,23 +87,30 @@ def error_response(status_code: int, code: str, detail: str) -> JsonResponse:
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     if isinstance(exception, RequestDataTooBig):
         return error_response(413, RequestTooLarge.default_code, str(RequestTooLarge.default_detail))
-    return error_response(400, "bad_request", "The request is malformed.")
+    return error_response(400, "bad_request", gettext("The request is malformed."))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response(403, "permission_denied", "You do not have permission to perform this action.")
+    return error_response(403, "permission_denied", gettext("You do not have permission to perform this action."))
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return error_response(404, "not_found", "Not found.")
+    return error_response(404, "not_found", gettext("Not found."))
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
-    return error_response(500, "error", "Server Error (500)")
+    return error_response(500, "error", gettext("Server Error (500)"))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
-    return error_response(403, "csrf_failed", f"CSRF verification failed: {reason}".rstrip(": "))
+    return error_response(403, "csrf_failed", csrf_failure_detail(reason))
+
+
+def csrf_failure_detail(reason: str) -> str:
+    """The detail of a failed CSRF check, in the request's language; Django's reason itself is not translated."""
+    if not reason:
+        return gettext("CSRF verification failed.")
+    return gettext("CSRF verification failed: %(reason)s") % {"reason": reason}
 
 
 def is_json(response: HttpResponseBase) -> bool:
@@ -113,7 +122,8 @@ def is_json(response: HttpResponseBase) -> bool:
 def status_error(status_code: int) -> tuple[str, str]:
     """The code and detail of a generic error answer with this status."""
     if status_code in STATUS_ERRORS:
-        return STATUS_ERRORS[status_code]
+        code, detail = STATUS_ERRORS[status_code]
+        return code, gettext(detail)
     try:
         phrase = HTTPStatus(status_code).phrase
     except ValueError:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 
 from .errors import error_response
 
@@ -30,5 +31,5 @@ class HttpsOnlyApiMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if settings.SECURE_SSL_REDIRECT and request.path.startswith(API_PATH_PREFIX) and not request.is_secure():
-            return error_response(403, HTTPS_REQUIRED, "The API answers HTTPS requests only.")
+            return error_response(403, HTTPS_REQUIRED, _("The API answers HTTPS requests only."))
         return self.get_response(request)

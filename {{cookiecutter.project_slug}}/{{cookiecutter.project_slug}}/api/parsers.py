@@ -6,6 +6,7 @@ import codecs
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser, get_encoding  # type: ignore[attr-defined]  # not in the 3.18.1 stubs
 from rest_framework.utils import json
@@ -49,6 +50,6 @@ class StrictJSONParser(JSONParser):
                 object_pairs_hook=unique_names,
             )
         except RecursionError:
-            raise ParseError("JSON parse error - the document is nested too deeply.") from None
+            raise ParseError(_("JSON parse error - the document is nested too deeply.")) from None
         except ValueError as error:
             raise ParseError(f"JSON parse error - {error}") from None

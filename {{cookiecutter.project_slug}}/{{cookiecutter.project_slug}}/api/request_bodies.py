@@ -13,18 +13,24 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import empty
 
 UNEXPECTED_FIELD = "unexpected_field"
-NOT_AN_OBJECT = ErrorDetail("The body must be a JSON object.", code="invalid")
+NOT_AN_OBJECT = gettext_noop("The body must be a JSON object.")
 # How many unexpected names the error quotes, and how much of each: enough to find a typo,
 # never enough to make the answer grow with the body.
 NAMES_QUOTED = 3
 NAME_QUOTED_LENGTH = 40
 # A single unexpected field is the error's `attr` when its name is at most this long.
 ATTR_MAX_LENGTH = 100
+
+
+def not_an_object() -> ErrorDetail:
+    """The error of a body that is not a JSON object, in the request's language."""
+    return ErrorDetail(gettext(NOT_AN_OBJECT), code="invalid")
 
 
 def check_body(data: object, fields: Collection[str]) -> Mapping[str, Any]:
@@ -34,7 +40,7 @@ def check_body(data: object, fields: Collection[str]) -> Mapping[str, Any]:
     """
     if not isinstance(data, Mapping):
         # Keyed by None (rendered `"attr": null`): a serializer's errors must be a dict.
-        raise field_errors({None: [NOT_AN_OBJECT]})
+        raise field_errors({None: [not_an_object()]})
     unexpected = [name for name in data if name not in fields]
     if unexpected:
         raise unexpected_fields_error(unexpected)
@@ -57,11 +63,11 @@ def unexpected_fields_entry(names: list[str], path: str | None = None) -> tuple[
     """The `(attr, detail)` of that error: `attr` is the field when there is one, short and printable."""
     quoted = ", ".join(f'"{quote_name(name)}"' for name in names[:NAMES_QUOTED])
     if len(names) > NAMES_QUOTED:
-        quoted += f" and {len(names) - NAMES_QUOTED} more"
+        quoted = gettext("%(names)s and %(count)d more") % {"names": quoted, "count": len(names) - NAMES_QUOTED}
     if len(names) == 1:
-        message = f"{quoted} is not a field of this request."
+        message = gettext("%(name)s is not a field of this request.") % {"name": quoted}
     else:
-        message = f"These are not fields of this request: {quoted}."
+        message = gettext("These are not fields of this request: %(names)s.") % {"names": quoted}
     attr = path
     if len(names) == 1 and len(names[0]) <= ATTR_MAX_LENGTH and names[0].isprintable():
         attr = f"{path}.{names[0]}" if path else names[0]

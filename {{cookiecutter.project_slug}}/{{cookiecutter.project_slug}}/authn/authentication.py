@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
@@ -27,6 +29,15 @@ from .transports.base import get_transport
 if TYPE_CHECKING:
     from ..users.models import User
 
+# simplejwt's messages that reach clients as a `detail` and that its own catalogues lack in a language
+# this project ships (its French has none of these): ours has them, and gettext takes a message from
+# whichever installed app translates it.
+SIMPLEJWT_MESSAGES = (
+    gettext_noop("Token is invalid"),
+    gettext_noop("Token is expired"),
+    gettext_noop("Authorization header must contain two space-delimited values"),
+    gettext_noop("The user's password has been changed."),
+)
 # The values of GATEHOUSE["TOKEN_USER_SOURCE"].
 FROM_CLAIMS = "claims"
 FROM_DATABASE = "database"
@@ -107,7 +118,7 @@ class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
             return super().get_user(validated_token)
         # As simplejwt's JWTStatelessUserAuthentication: a user made of the token's claims.
         if api_settings.USER_ID_CLAIM not in validated_token:
-            raise TokenNotValid("Token contained no recognizable user identification")
+            raise TokenNotValid(_("Token contained no recognizable user identification"))
         return api_settings.TOKEN_USER_CLASS(validated_token)
 
 
@@ -123,7 +134,7 @@ def authenticated_user(request: Request) -> User:
     # The plugin refuses None for a primary key lookup; Django takes it as `IS NULL`, which finds nobody.
     user = user_model.objects.filter(pk=request.user.pk).first()  # type: ignore[misc]
     if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
-        raise TokenNotValid("The token's user is inactive or deleted.")
+        raise TokenNotValid(_("The token's user is inactive or deleted."))
     return user
 
 

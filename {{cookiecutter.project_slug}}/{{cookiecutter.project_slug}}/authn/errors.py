@@ -6,6 +6,7 @@ shape of the API contract. Tests and docs refer to the codes by these constants.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 
 # Codes (the `code` of an error entry).
@@ -38,7 +39,7 @@ class AuthnError(exceptions.APIException):
 
     status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "error"
-    default_detail = "The request could not be completed."
+    default_detail = _("The request could not be completed.")
     # The field the error is about, rendered as `attr` (None for the request as a whole).
     attr: str | None = None
 
@@ -58,7 +59,7 @@ class TokenNotValid(AuthnError, exceptions.AuthenticationFailed):
 
     status_code = status.HTTP_401_UNAUTHORIZED
     default_code = TOKEN_NOT_VALID
-    default_detail = "The token is invalid or expired."
+    default_detail = _("The token is invalid or expired.")
 
 
 class ReauthenticationRequired(AuthnError, exceptions.AuthenticationFailed):
@@ -71,7 +72,7 @@ class ReauthenticationRequired(AuthnError, exceptions.AuthenticationFailed):
 
     status_code = status.HTTP_401_UNAUTHORIZED
     default_code = REAUTHENTICATION_REQUIRED
-    default_detail = "Confirm your password to continue."
+    default_detail = _("Confirm your password to continue.")
 
 
 class CsrfFailed(AuthnError):
@@ -82,7 +83,7 @@ class CsrfFailed(AuthnError):
 
     status_code = status.HTTP_403_FORBIDDEN
     default_code = CSRF_FAILED
-    default_detail = "CSRF verification failed."
+    default_detail = _("CSRF verification failed.")
 
 
 # Scenario login (views/login.py, scenarios/, flows.py).
@@ -93,7 +94,7 @@ class ScenarioNotFound(AuthnError):
 
     status_code = status.HTTP_404_NOT_FOUND
     default_code = SCENARIO_NOT_FOUND
-    default_detail = "There is no such login scenario."
+    default_detail = _("There is no such login scenario.")
 
 
 class FactorRejected(AuthnError):
@@ -107,14 +108,14 @@ class InvalidCredentials(FactorRejected):
     """The email and password do not match an account (or match none: the answer is the same)."""
 
     default_code = INVALID_CREDENTIALS
-    default_detail = "The email address or password is incorrect."
+    default_detail = _("The email address or password is incorrect.")
 
 
 class CodeInvalid(FactorRejected):
     """The one-time code is not the one this flow sent."""
 
     default_code = CODE_INVALID
-    default_detail = "The code is incorrect."
+    default_detail = _("The code is incorrect.")
     attr = "code"
 
 
@@ -123,14 +124,14 @@ class AccountInactive(AuthnError):
 
     status_code = status.HTTP_403_FORBIDDEN
     default_code = ACCOUNT_INACTIVE
-    default_detail = "This account is not active."
+    default_detail = _("This account is not active.")
 
 
 class FlowRequired(AuthnError):
     """A later step's fields were sent without the `flow` token that the previous step returned."""
 
     default_code = FLOW_REQUIRED
-    default_detail = "This step continues a login flow: send the flow token from the previous answer."
+    default_detail = _("This step continues a login flow: send the flow token from the previous answer.")
     attr = "flow"
 
 
@@ -138,7 +139,7 @@ class FlowInvalid(AuthnError):
     """The flow token is malformed, tampered with, of another scenario, or for another step."""
 
     default_code = FLOW_INVALID
-    default_detail = "The login flow is invalid; start again."
+    default_detail = _("The login flow is invalid; start again.")
     attr = "flow"
 
 
@@ -146,7 +147,7 @@ class FlowExpired(AuthnError):
     """The flow is past its lifetime, or over: completed, burnt, or evicted from the cache."""
 
     default_code = FLOW_EXPIRED
-    default_detail = "The login flow has expired or is over; start again."
+    default_detail = _("The login flow has expired or is over; start again.")
     attr = "flow"
 
 
@@ -154,7 +155,7 @@ class TooManyAttempts(AuthnError):
     """The flow reached GATEHOUSE["FLOW_MAX_FAILED_ATTEMPTS"] wrong answers and is burnt."""
 
     default_code = TOO_MANY_ATTEMPTS
-    default_detail = "Too many wrong answers; start again."
+    default_detail = _("Too many wrong answers; start again.")
     attr = "flow"
 
 
@@ -168,7 +169,7 @@ class LockedOut(AuthnError):
 
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = LOCKED_OUT
-    default_detail = "Too many attempts; try again later."
+    default_detail = _("Too many attempts; try again later.")
 
     def __init__(self, wait: int, detail: str | None = None) -> None:
         super().__init__(detail)
@@ -196,28 +197,28 @@ class RegistrationClosed(AuthnError):
 
     status_code = status.HTTP_403_FORBIDDEN
     default_code = REGISTRATION_CLOSED
-    default_detail = "Registration is not open to this address."
+    default_detail = _("Registration is not open to this address.")
 
 
 class ActivationLinkInvalid(AuthnError):
     """The activation link is malformed, wrong, used, expired, or its account cannot be activated."""
 
     default_code = ACTIVATION_LINK_INVALID
-    default_detail = "The activation link is invalid or has expired."
+    default_detail = _("The activation link is invalid or has expired.")
 
 
 class PasswordResetLinkInvalid(AuthnError):
     """The password reset link is malformed, wrong, used, expired, or its account is inactive."""
 
     default_code = PASSWORD_RESET_LINK_INVALID
-    default_detail = "The password reset link is invalid or has expired."
+    default_detail = _("The password reset link is invalid or has expired.")
 
 
 class PasswordIncorrect(AuthnError):
     """`password/change/` was sent a wrong current password."""
 
     default_code = PASSWORD_INCORRECT
-    default_detail = "The current password is incorrect."
+    default_detail = _("The current password is incorrect.")
     attr = "old_password"
 
 
@@ -229,11 +230,11 @@ class SessionNotFound(AuthnError):
 
     status_code = status.HTTP_404_NOT_FOUND
     default_code = SESSION_NOT_FOUND
-    default_detail = "There is no such session."
+    default_detail = _("There is no such session.")
 
 
 class EmailChangeLinkInvalid(AuthnError):
     """The email change link is malformed, wrong, used, expired, superseded, or its address was taken meanwhile."""
 
     default_code = EMAIL_CHANGE_LINK_INVALID
-    default_detail = "The email change link is invalid or has expired."
+    default_detail = _("The email change link is invalid or has expired.")

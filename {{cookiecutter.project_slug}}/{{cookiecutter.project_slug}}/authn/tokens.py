@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import jwt
 from django.core.cache import cache
 from django.core.signals import setting_changed
+from django.utils.translation import gettext as _
 from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt import tokens as simplejwt_tokens
 from rest_framework_simplejwt.backends import TokenBackend
@@ -287,4 +288,4 @@ def check_token_version(access: simplejwt_tokens.Token) -> None:
     session_key = ended_session_key(access.get(SESSION_ID_CLAIM))
     found = cache.get_many([version_key, session_key])
     if access.get(VERSION_CLAIM) != int(found.get(version_key, 0)) or found.get(session_key):
-        raise TokenNotValid("The token has been revoked.")
+        raise TokenNotValid(_("The token has been revoked."))

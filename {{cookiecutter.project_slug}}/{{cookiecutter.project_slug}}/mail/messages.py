@@ -17,8 +17,10 @@ import smtplib
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from ..authn.conf import gatehouse_settings
 
@@ -66,6 +68,8 @@ def build_email(name: str, *, to: str, context: dict[str, Any]) -> EmailMultiAlt
         subject=subject,
         body=render_to_string(f"{name}.txt", context),
         to=[to],
+        # The language it is written in (RFC 3282), the active one: the outbox row's.
+        headers={"Content-Language": translation.get_language() or settings.LANGUAGE_CODE},
     )
     message.attach_alternative(render_to_string(f"{name}.html", context), "text/html")
     return message

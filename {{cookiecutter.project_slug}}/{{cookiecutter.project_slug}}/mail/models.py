@@ -44,6 +44,9 @@ class OutboxEmail(models.Model):
     )
     # What the email needs besides its account, never a secret: a login code's flow id, say.
     payload = models.JSONField(_("payload"), default=dict, blank=True)
+    # The language of the request that caused the email (a code of LANGUAGES), which it is written in; empty
+    # for LANGUAGE_CODE.
+    language = models.CharField(_("language"), max_length=16, blank=True, default="")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # When the periodic drain may queue this row again; while it is being sent, when that attempt expires.

@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..authn.adapter import get_adapter
 from ..authn.conf import gatehouse_settings
@@ -100,6 +101,8 @@ def register_kind(kind: str, email_kind: EmailKind) -> None:
 def add(kind: str, user_id: Any, payload: dict[str, Any]) -> OutboxEmail:
     """Write a row of `kind` for the account `user_id` (None: no account, sent nowhere); it is due later.
 
+    The row keeps the active language (the request's, set by LocaleMiddleware), which its email is written in.
+
     The task published on commit sends it; the drain steps in only if that has not
     happened by `next_attempt_at`.
     """
@@ -107,6 +110,7 @@ def add(kind: str, user_id: Any, payload: dict[str, Any]) -> OutboxEmail:
         kind=kind,
         user_id=user_id,
         payload=payload,
+        language=translation.get_language() or "",
         next_attempt_at=timezone.now() + gatehouse_settings.OUTBOX_RETRY_DELAY,
     )
 
@@ -146,7 +150,9 @@ def deliver(email_id: int) -> str | None:
     # reason_to_discard() has discarded every other row without a user.
     user = former_account(email.payload) if kind.for_former_account else cast("User", email.user)
     try:
-        message = kind.build(user, email.payload)
+        # In the language of the request that caused it, whichever process sends it and whenever.
+        with translation.override(email.language or settings.LANGUAGE_CODE):
+            message = kind.build(user, email.payload)
         get_adapter().send_email(message, kind=email.kind, user=user)
     except SEND_ERRORS as error:
         if is_permanent_failure(error):

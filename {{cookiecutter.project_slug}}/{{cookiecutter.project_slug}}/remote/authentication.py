@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
 
@@ -28,10 +29,10 @@ class RemoteJWTAuthentication(JWTAuthentication):
 
     def get_user(self, validated_token: Token) -> Any:
         if api_settings.USER_ID_CLAIM not in validated_token:
-            raise TokenNotValid("Token contained no recognizable user identification")
+            raise TokenNotValid(_("Token contained no recognizable user identification"))
         user = user_from_claims(validated_token.payload)
         if not api_settings.USER_AUTHENTICATION_RULE(user):
-            raise TokenNotValid("The token's user is inactive here.")
+            raise TokenNotValid(_("The token's user is inactive here."))
         return user
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 
 from ..api.request_bodies import UNEXPECTED_FIELD
@@ -55,7 +57,7 @@ MAX_DETAIL_LENGTH = 300
 ATTR_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 # More entries than this are not read: a login step has a handful of fields.
 MAX_ERRORS = 20
-GENERIC_DETAIL = "The auth service refused the request."
+GENERIC_DETAIL = gettext_noop("The auth service refused the request.")
 
 
 class AuthServiceUnavailable(exceptions.APIException):
@@ -63,7 +65,7 @@ class AuthServiceUnavailable(exceptions.APIException):
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_code = AUTH_SERVICE_UNAVAILABLE
-    default_detail = "The authentication service is unavailable; try again shortly."
+    default_detail = _("The authentication service is unavailable; try again shortly.")
 
 
 def our_error_details() -> dict[str, str]:
@@ -89,7 +91,9 @@ def reshape_upstream_error(status_code: int, body: Any) -> tuple[int, dict[str, 
     field name as `attr`; the detail is always our own text.
     """
     if not 400 <= status_code < 500:
-        return status.HTTP_502_BAD_GATEWAY, error_body("server_error", [(AUTH_SERVICE_ERROR, GENERIC_DETAIL, None)])
+        return status.HTTP_502_BAD_GATEWAY, error_body(
+            "server_error", [(AUTH_SERVICE_ERROR, gettext(GENERIC_DETAIL), None)]
+        )
     codes = known_codes()
     details = our_error_details()
     entries = []
@@ -103,7 +107,7 @@ def reshape_upstream_error(status_code: int, body: Any) -> tuple[int, dict[str, 
         attr = attr if isinstance(attr, str) and ATTR_PATTERN.match(attr) else None
         entries.append((code, detail_of(code, upstream.get("detail"), details), attr))
     if not entries:
-        entries = [(AUTH_SERVICE_ERROR, GENERIC_DETAIL, None)]
+        entries = [(AUTH_SERVICE_ERROR, gettext(GENERIC_DETAIL), None)]
     is_validation = isinstance(body, dict) and body.get("type") == "validation_error" and status_code == 400
     return status_code, error_body("validation_error" if is_validation else "client_error", entries)
 
@@ -112,7 +116,7 @@ def detail_of(code: str, upstream_detail: Any, details: dict[str, str]) -> str:
     """The detail we answer for `code`: the auth service's for a password rule, else our own wording."""
     if code in PASSWORD_RULE_CODES and isinstance(upstream_detail, str) and upstream_detail:
         return upstream_detail[:MAX_DETAIL_LENGTH]
-    return details.get(code, GENERIC_DETAIL)
+    return details.get(code) or gettext(GENERIC_DETAIL)
 
 
 def error_body(error_type: str, entries: list[tuple[str, str, str | None]]) -> dict[str, Any]:

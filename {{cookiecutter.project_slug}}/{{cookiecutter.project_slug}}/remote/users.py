@@ -28,6 +28,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rest_framework_simplejwt.settings import api_settings
 
 from ..authn.claims import USER_COPY_CLAIMS
@@ -80,9 +81,9 @@ def user_from_claims(claims: Mapping[str, Any]) -> User:
         # The id as the model holds it (a UUID), so that a new copy's pk matches a loaded one's.
         user_id = id_field.to_python(claims.get(api_settings.USER_ID_CLAIM))
     except (ValueError, ValidationError) as error:
-        raise TokenNotValid("The token's user id is not valid.") from error
+        raise TokenNotValid(_("The token's user id is not valid.")) from error
     if user_id is None:
-        raise TokenNotValid("Token contained no recognizable user identification")
+        raise TokenNotValid(_("Token contained no recognizable user identification"))
     fields = gatehouse_settings.REMOTE_USER_CLAIMS_MAPPER(claims)
     user = user_model.objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
     if user is None:

@@ -68,6 +68,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework_simplejwt import tokens as simplejwt_tokens
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -247,7 +248,7 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
             .first()
         )
         if family is None:
-            raise TokenError("The token's session has ended")
+            raise TokenError(_("The token's session has ended."))
         if family.token_blacklisted_at is not None:
             if family.revoked_at is None and family.current_jti != jti:
                 if family.token_blacklisted_at > timezone.now() - gatehouse_settings.REFRESH_REUSE_GRACE:
@@ -255,7 +256,7 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
                 raise RefreshTokenReused(family)
             raise TokenError(BLACKLISTED)
         if family.revoked_at is not None or family.expires_at <= timezone.now():
-            raise TokenError("The token's session has ended")
+            raise TokenError(_("The token's session has ended."))
         self.family = family
         self.outstanding_id = family.outstanding_id
 
@@ -263,9 +264,9 @@ class RefreshToken(GatehouseTokenMixin, simplejwt_tokens.RefreshToken):
         """The token's user (its family's, read with it); TokenError when inactive or not the token's."""
         user = self.family.user
         if str(getattr(user, api_settings.USER_ID_FIELD)) != str(self.get(api_settings.USER_ID_CLAIM)):
-            raise TokenError("The token's user id is not valid")
+            raise TokenError(_("The token's user id is not valid."))
         if not api_settings.USER_AUTHENTICATION_RULE(user):
-            raise TokenError("The token's user is inactive or deleted")
+            raise TokenError(_("The token's user is inactive or deleted."))
         return user
 
 
@@ -499,7 +500,7 @@ def reauthenticate_session(user: User, session_id: Any, request: HttpRequest | N
             .first()
         )
         if family is None:
-            raise TokenError("The token's session has ended")
+            raise TokenError(_("The token's session has ended."))
         replaced_jti = family.current_jti
         refresh = RefreshToken.in_family(family)
         family.current_jti = refresh[api_settings.JTI_CLAIM]

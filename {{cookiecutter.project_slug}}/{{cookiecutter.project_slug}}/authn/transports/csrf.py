@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponseBase
 from rest_framework.authentication import CSRFCheck
 from rest_framework.request import Request
 
+from ...api.errors import csrf_failure_detail
 from ..conf import gatehouse_settings
 from ..errors import CsrfFailed
 from .cookies import mark_partitioned
@@ -42,9 +43,10 @@ def enforce_csrf(request: Request | HttpRequest) -> None:
     check = CSRFCheck(never_called)
     # Reads the csrftoken cookie into request.META["CSRF_COOKIE"], which process_view compares.
     check.process_request(request)
+    # DRF's CSRFCheck answers the reason of a refusal as text, where Django's middleware answers a response.
     reason = check.process_view(request, never_called, (), {})
     if reason:
-        raise CsrfFailed(f"CSRF verification failed: {reason}")
+        raise CsrfFailed(csrf_failure_detail(str(reason)))
 
 
 class PartitionedCsrfCookieMiddleware:

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth import get_user_model
+from django.utils.functional import Promise
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
@@ -96,8 +97,9 @@ class Scenario:
 
     # The URL segment of `login/<key>/`: letters, digits, hyphens and underscores.
     key: ClassVar[str]
-    # How clients name the scenario to people, such as "Email and password".
-    name: ClassVar[str]
+    # How clients name the scenario to people, such as "Email and password"; a `gettext_lazy` text is
+    # shown in the language of the request.
+    name: ClassVar[str | Promise]
     steps: ClassVar[Sequence[Step]]
 
     def first_step(self) -> Step:
@@ -129,7 +131,7 @@ class Scenario:
     def describe(self) -> dict[str, Any]:
         """The scenario as `options/` lists it: each step with the schema of its body."""
         steps = [{"key": step.key, "schema": self.body_schema(step)} for step in self.steps]
-        return {"key": self.key, "name": self.name, "steps": steps}
+        return {"key": self.key, "name": str(self.name), "steps": steps}
 
 
 def enabled_scenarios() -> list[Scenario]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from .base import Scenario
 from .steps import CredentialsStep, EmailCodeStep, EmailRequestStep
 
@@ -10,7 +12,7 @@ class PasswordScenario(Scenario):
     """`password`: an email and a password, in one step."""
 
     key = "password"
-    name = "Email and password"
+    name = _("Email and password")
     steps = (CredentialsStep(),)
 
 
@@ -18,7 +20,7 @@ class EmailCodeScenario(Scenario):
     """`email-code`: an email address, then the code emailed to it."""
 
     key = "email-code"
-    name = "Code by email"
+    name = _("Code by email")
     steps = (EmailRequestStep(), EmailCodeStep())
 
 
@@ -26,5 +28,5 @@ class PasswordAndEmailCodeScenario(Scenario):
     """`password-and-email-code`: an email and a password, then a code emailed to the account."""
 
     key = "password-and-email-code"
-    name = "Password, then a code by email"
+    name = _("Password, then a code by email")
     steps = (CredentialsStep(), EmailCodeStep())

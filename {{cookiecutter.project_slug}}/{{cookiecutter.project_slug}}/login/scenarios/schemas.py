@@ -15,15 +15,16 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema import ValidationError as SchemaError
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from ...api.request_bodies import (
-    NOT_AN_OBJECT,
     UNEXPECTED_FIELD,
     check_body,
     field_errors,
+    not_an_object,
     unexpected_fields_entry,
 )
 from ...authn.errors import EMAIL_INVALID
@@ -37,19 +38,19 @@ EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$"
 
 # (code, message) for each JSON Schema keyword a step's schema uses.
 KEYWORD_ERRORS: dict[str, tuple[str, str]] = {
-    "required": ("required", "This field is required."),
-    "type": ("invalid", "This value has the wrong type."),
-    "minLength": ("min_length", "Ensure this field has at least {limit} characters."),
-    "maxLength": ("max_length", "Ensure this field has no more than {limit} characters."),
-    "pattern": ("invalid", "This value has the wrong format."),
-    "format": ("invalid", "This value has the wrong format."),
-    "enum": ("invalid_choice", "This value is not one of the allowed choices."),
-    "const": ("invalid_choice", "This value is not one of the allowed choices."),
+    "required": ("required", gettext_noop("This field is required.")),
+    "type": ("invalid", gettext_noop("This value has the wrong type.")),
+    "minLength": ("min_length", gettext_noop("Ensure this field has at least {limit} characters.")),
+    "maxLength": ("max_length", gettext_noop("Ensure this field has no more than {limit} characters.")),
+    "pattern": ("invalid", gettext_noop("This value has the wrong format.")),
+    "format": ("invalid", gettext_noop("This value has the wrong format.")),
+    "enum": ("invalid_choice", gettext_noop("This value is not one of the allowed choices.")),
+    "const": ("invalid_choice", gettext_noop("This value is not one of the allowed choices.")),
 }
-FALLBACK_ERROR = ("invalid", "This value is not valid.")
+FALLBACK_ERROR = ("invalid", gettext_noop("This value is not valid."))
 # An email that fails its pattern or its format has one error, the one the account endpoints give.
-EMAIL_ERROR = (EMAIL_INVALID, str(EMAIL_INVALID_MESSAGE))
-NULL_ERROR = ("null", "This field may not be null.")
+EMAIL_ERROR = (EMAIL_INVALID, EMAIL_INVALID_MESSAGE)
+NULL_ERROR = ("null", gettext_noop("This field may not be null."))
 # Every code a step's validation can answer (with `unexpected_field`), as the OpenAPI schema lists them.
 VALIDATION_CODES = tuple(
     sorted(
@@ -62,14 +63,8 @@ AUTOCOMPLETE = "x-autocomplete"
 INPUTMODE = "x-inputmode"
 # The field of every step after the first that carries the token of the previous answer.
 FLOW_FIELD = "flow"
-FLOW_PROPERTY = {
-    "type": "string",
-    "title": "Flow",
-    "description": "The flow token of the previous answer.",
-    "minLength": 1,
-}
-TOO_DEEP = ErrorDetail("The body is nested too deeply.", code="invalid")
-NOT_UNICODE = ErrorDetail("This value is not valid Unicode text.", code="invalid")
+TOO_DEEP = gettext_noop("The body is nested too deeply.")
+NOT_UNICODE = gettext_noop("This value is not valid Unicode text.")
 
 
 def is_email_address(instance: object) -> bool:
@@ -113,8 +108,18 @@ def with_flow(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema of the body of a later step whose fields `schema` describes: those fields and `flow`."""
     return {
         **schema,
-        "properties": {**schema.get("properties", {}), FLOW_FIELD: FLOW_PROPERTY},
+        "properties": {**schema.get("properties", {}), FLOW_FIELD: flow_schema()},
         "required": [*schema.get("required", []), FLOW_FIELD],
+    }
+
+
+def flow_schema() -> dict[str, Any]:
+    """The `flow` field of every step after the first: the token of the previous answer."""
+    return {
+        "type": "string",
+        "title": gettext("Flow"),
+        "description": gettext("The flow token of the previous answer."),
+        "minLength": 1,
     }
 
 
@@ -125,8 +130,8 @@ def email_schema() -> dict[str, Any]:
     """
     return {
         "type": "string",
-        "title": "Email",
-        "description": "The email address of the account.",
+        "title": gettext("Email"),
+        "description": gettext("The email address of the account."),
         "format": "email",
         AUTOCOMPLETE: "email",
         "minLength": 3,
@@ -139,8 +144,8 @@ def password_schema(max_length: int) -> dict[str, Any]:
     """The account's password, at most `max_length` characters, so that a huge one is refused before hashing."""
     return {
         "type": "string",
-        "title": "Password",
-        "description": "The password of the account.",
+        "title": gettext("Password"),
+        "description": gettext("The password of the account."),
         "format": "password",
         "minLength": 1,
         "maxLength": max_length,
@@ -155,7 +160,7 @@ def digits_schema(length: int, *, title: str, description: str | None = None) ->
     return {
         "type": "string",
         "title": title,
-        "description": description or f"The {length}-digit code.",
+        "description": description or gettext("The %(length)d-digit code.") % {"length": length},
         AUTOCOMPLETE: "one-time-code",
         INPUTMODE: "numeric",
         "minLength": length,
@@ -173,7 +178,7 @@ def validate_input(schema: dict[str, Any], data: object) -> dict[str, Any]:
     `{"type": "validation_error", "errors": [...]}`.
     """
     if not isinstance(data, dict):
-        raise ValidationError([NOT_AN_OBJECT])
+        raise ValidationError([not_an_object()])
     check_well_formed(data)
     if schema.get("additionalProperties") is False and "patternProperties" not in schema:
         # One look-up per name, before jsonschema runs: a body of many unknown keys is one error, fast.
@@ -201,13 +206,13 @@ def check_well_formed(data: dict[str, Any]) -> None:
     while pending:
         attr, value, depth = pending.pop()
         if depth > MAX_NESTING:
-            raise ValidationError([TOO_DEEP])
+            raise ValidationError([ErrorDetail(gettext(TOO_DEEP), code="invalid")])
         if isinstance(value, str) and not is_encodable(value):
-            raise field_errors({attr: [NOT_UNICODE]})
+            raise field_errors({attr: [ErrorDetail(gettext(NOT_UNICODE), code="invalid")]})
         if isinstance(value, dict):
             for key, item in value.items():
                 if not is_encodable(key):
-                    raise field_errors({attr: [NOT_UNICODE]})
+                    raise field_errors({attr: [ErrorDetail(gettext(NOT_UNICODE), code="invalid")]})
                 pending.append((attr or key, item, depth + 1))
         elif isinstance(value, list):
             pending.extend((attr, item, depth + 1) for item in value)
@@ -228,10 +233,11 @@ def describe(error: SchemaError) -> Iterator[tuple[str | None, ErrorDetail]]:
     `required` reports one entry per missing field, `additionalProperties` one entry for
     all the unexpected ones; other keywords report the field at the error's path.
     """
-    code, message = KEYWORD_ERRORS.get(str(error.validator), FALLBACK_ERROR)
+    code, message_id = KEYWORD_ERRORS.get(str(error.validator), FALLBACK_ERROR)
+    message = gettext(message_id)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     if error.validator in ("pattern", "format") and schema.get("format") == "email":
-        code, message = EMAIL_ERROR
+        code, message = EMAIL_INVALID, str(EMAIL_INVALID_MESSAGE)
     path = [str(part) for part in error.absolute_path]
     names: list[str | None] = [None]
     if error.validator == "required" and isinstance(error.instance, dict) and isinstance(error.validator_value, list):
@@ -240,7 +246,7 @@ def describe(error: SchemaError) -> Iterator[tuple[str | None, ErrorDetail]]:
         yield unexpected_fields_entry(additional_properties(schema, error.instance), ".".join(path) or None)
         return
     elif error.validator == "type" and error.instance is None:
-        code, message = NULL_ERROR
+        code, message = NULL_ERROR[0], gettext(NULL_ERROR[1])
     for name in names:
         attr = ".".join(path if name is None else [*path, name]) or None
         yield attr, ErrorDetail(message.format(limit=error.validator_value), code=code)

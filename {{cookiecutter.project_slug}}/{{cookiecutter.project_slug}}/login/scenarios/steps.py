@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext
 
 from ...authn.conf import gatehouse_settings
 from ...authn.errors import AccountInactive, CodeInvalid, InvalidCredentials, LockedOut
@@ -32,7 +33,7 @@ class CredentialsStep(Step):
     def get_schema(self) -> dict[str, Any]:
         return object_schema(
             {"email": email_schema(), "password": password_schema(gatehouse_settings.PASSWORD_MAX_LENGTH)},
-            title="Email and password",
+            title=gettext("Email and password"),
         )
 
     def identify(self, context: StepContext, data: dict[str, Any]) -> str | None:
@@ -62,7 +63,7 @@ class EmailRequestStep(Step):
     key = "request"
 
     def get_schema(self) -> dict[str, Any]:
-        return object_schema({"email": email_schema()}, title="Email")
+        return object_schema({"email": email_schema()}, title=gettext("Email"))
 
     def identify(self, context: StepContext, data: dict[str, Any]) -> str | None:
         return normalize_email(data["email"])
@@ -87,10 +88,11 @@ class EmailCodeStep(Step):
     def get_schema(self) -> dict[str, Any]:
         code = digits_schema(
             gatehouse_settings.EMAIL_CODE_LENGTH,
-            title="Code",
-            description=f"The {gatehouse_settings.EMAIL_CODE_LENGTH}-digit code emailed to the address.",
+            title=gettext("Code"),
+            description=gettext("The %(length)d-digit code emailed to the address.")
+            % {"length": gatehouse_settings.EMAIL_CODE_LENGTH},
         )
-        return object_schema({"code": code}, title="Code")
+        return object_schema({"code": code}, title=gettext("Code"))
 
     def enter(self, context: StepContext) -> None:
         flow = context.flow
