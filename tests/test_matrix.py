@@ -51,6 +51,11 @@ class RenderedProject:
     # A database of its own on the local PostgreSQL server for database=postgresql, else None (SQLite).
     database_url: str | None
 
+    @property
+    def package(self) -> Path:
+        """The project's Python package: its folder is named after project_slug, as the project's is."""
+        return self.path / self.path.name
+
     def require_database(self) -> None:
         if self.database_url:
             POSTGRESQL.require()
@@ -218,7 +223,7 @@ def test_migrations_match_the_models(project: RenderedProject, project_bin: Path
 @pytest.fixture(scope="session")
 def compiled_messages(project: RenderedProject, project_bin: Path) -> None:
     """The render's .mo files, compiled from its .po files as its `make messages` does (they are not committed)."""
-    result = run([project_bin / "django-admin", "compilemessages"], cwd=project.path / project.answers["project_slug"])
+    result = run([project_bin / "django-admin", "compilemessages"], cwd=project.package)
     assert result.returncode == 0, f"{project.combination.summary}: `make messages` must compile:\n{describe(result)}"
 
 
@@ -227,7 +232,7 @@ def test_every_text_is_translated_in_every_language(
 ):
     """`make translations` on the render finds nothing new to translate: every catalogue is complete."""
     package = tmp_path / "package"
-    shutil.copytree(project.path / project.answers["project_slug"], package)
+    shutil.copytree(project.package, package)
     result = run(
         [project_bin / "python", project.path / "manage.py", "makemessages", "--all", "--no-location", "--no-obsolete"],
         cwd=package,

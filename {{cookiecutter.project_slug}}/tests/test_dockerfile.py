@@ -42,7 +42,8 @@ def test_collectstatic_runs_with_only_what_the_image_build_sets(tmp_path):
 def test_the_translations_compile_as_the_image_build_compiles_them(tmp_path):
     [step] = [run for run in dockerfile_run_instructions() if "compilemessages" in run]
     package = tmp_path / "package"
-    shutil.copytree(PROJECT_DIR / "{{ cookiecutter.project_slug }}", package, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+    compiled = shutil.ignore_patterns("*.mo", "__pycache__")
+    shutil.copytree(PROJECT_DIR / "{{ cookiecutter.project_slug }}", package, ignore=compiled)
     # `django-admin` in the step is this interpreter's, which has the project's dependencies.
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

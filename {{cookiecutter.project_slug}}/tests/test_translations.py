@@ -16,6 +16,9 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.api.errors import STATUS_ERRORS
 from {{ cookiecutter.project_slug }}.authn import errors
+{%- if cookiecutter.token_transport == "cookie" %}
+from {{ cookiecutter.project_slug }}.authn.conf import auth_cookie_names
+{%- endif %}
 
 from .test_json_errors import assert_json_error
 
@@ -80,7 +83,11 @@ def test_an_error_answer_without_an_offered_language_is_in_english():
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_a_refused_token_is_explained_in_the_request_language_with_the_same_code(language):
     client = APIClient()
+    {%- if cookiecutter.token_transport == "cookie" %}
+    client.cookies[auth_cookie_names().access] = "not-a-token"
+    {%- else %}
     client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+    {%- endif %}
     english = client.get("/api/auth/me/", HTTP_ACCEPT_LANGUAGE="en").json()["errors"]
     other = client.get("/api/auth/me/", HTTP_ACCEPT_LANGUAGE=language).json()["errors"]
     assert [entry["code"] for entry in other] == [entry["code"] for entry in english] == [errors.TOKEN_NOT_VALID]
