@@ -11,9 +11,13 @@ from rest_framework.test import APIRequestFactory
 
 from {{ cookiecutter.project_slug }}.audit.models import AuthEvent
 from {{ cookiecutter.project_slug }}.authn.adapter import GatehouseAdapter
-from {{ cookiecutter.project_slug }}.authn.errors import AccountInactive, RegistrationClosed
+from {{ cookiecutter.project_slug }}.authn.errors import (
+    AccountInactive,
+    EmailAlreadyRegistered,
+    ProviderEmailMissing,
+    RegistrationClosed,
+)
 from {{ cookiecutter.project_slug }}.social.adapters import ProviderIdentity
-from {{ cookiecutter.project_slug }}.social.errors import EmailAlreadyRegistered, ProviderEmailMissing
 from {{ cookiecutter.project_slug }}.social.linking import user_for_identity
 from {{ cookiecutter.project_slug }}.social.models import SocialIdentity
 from {{ cookiecutter.project_slug }}.social.providers import get_provider

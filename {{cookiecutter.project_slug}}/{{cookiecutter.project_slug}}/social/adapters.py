@@ -26,8 +26,8 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 
 from ..authn.conf import gatehouse_settings
+from ..authn.errors import AuthorizationCodeInvalid, IdTokenInvalid, ProviderError, ProviderUnavailable
 from .discovery import fetch_json, provider_metadata, verification_keys
-from .errors import AuthorizationCodeInvalid, IdTokenInvalid, ProviderError, ProviderUnavailable
 from .providers import Provider
 
 logger = logging.getLogger(__name__)

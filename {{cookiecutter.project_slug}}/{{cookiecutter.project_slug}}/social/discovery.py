@@ -20,7 +20,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from ..authn.conf import gatehouse_settings
-from .errors import ProviderUnavailable
+from ..authn.errors import ProviderUnavailable
 from .providers import Provider
 
 logger = logging.getLogger(__name__)

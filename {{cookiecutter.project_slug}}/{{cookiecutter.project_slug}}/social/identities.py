@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.db import transaction
 
-from .errors import IdentityNotFound, LastLoginMethod
+from ..authn.errors import IdentityNotFound, LastLoginMethod
 from .models import SocialIdentity
 
 if TYPE_CHECKING:

@@ -23,9 +23,8 @@ from django.utils import timezone
 
 from ..authn.adapter import get_adapter
 from ..authn.conf import gatehouse_settings
-from ..authn.errors import AccountInactive, RegistrationClosed
+from ..authn.errors import AccountInactive, EmailAlreadyRegistered, ProviderEmailMissing, RegistrationClosed
 from ..users.managers import EMAIL_MAX_LENGTH, EmailAddressInvalid, normalize_email
-from .errors import EmailAlreadyRegistered, ProviderEmailMissing
 from .models import SocialIdentity
 from .signals import identity_linked
 

@@ -22,10 +22,7 @@ from functools import cache, cached_property
 from typing import Any, ClassVar
 
 from ..authn.conf import gatehouse_settings
-from ..authn.errors import RegistrationClosed
-from ..login.scenarios import Scenario, Step, StepContext
-from ..login.scenarios.schemas import object_schema
-from .errors import (
+from ..authn.errors import (
     AuthorizationCodeInvalid,
     EmailAlreadyRegistered,
     IdTokenInvalid,
@@ -33,8 +30,11 @@ from .errors import (
     ProviderError,
     ProviderUnavailable,
     RedirectUriNotAllowed,
+    RegistrationClosed,
     StateInvalid,
 )
+from ..login.scenarios import Scenario, Step, StepContext
+from ..login.scenarios.schemas import object_schema
 from .linking import user_for_identity
 from .providers import SCENARIO_PREFIX, Provider, get_provider
 

@@ -13,9 +13,8 @@ from rest_framework.views import APIView
 
 from ..authn.authentication import authenticated_user
 from ..authn.conf import gatehouse_settings
-from ..authn.errors import ReauthenticationRequired
+from ..authn.errors import IdentityNotFound, LastLoginMethod, ReauthenticationRequired
 from ..authn.permissions import RecentAuthentication
-from .errors import IdentityNotFound, LastLoginMethod
 from .identities import identities_of, unlink_identity
 from .serializers import SocialIdentityListSerializer
 from .signals import identity_unlinked
