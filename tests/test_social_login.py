@@ -30,6 +30,8 @@ pytestmark = pytest.mark.xdist_group("social-login")
 REDIRECT_URI = "http://127.0.0.1:9/signed-in"
 CLIENT = Client("gatehouse-tests", "the-test-client-secret-of-the-relying-party", [REDIRECT_URI])
 PASSWORD = "sturdy lantern orchard"
+# The package of the render (the default project name's).
+PACKAGE = "gatehouse_api"
 
 
 @dataclass
@@ -48,6 +50,16 @@ def service(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path)
             "test": {
                 "name": "Test provider",
                 "issuer": provider.issuer,
+                "client_id": CLIENT.client_id,
+                "client_secret": CLIENT.client_secret,
+            },
+            # The same provider as plain OAuth 2.0: its endpoints given, the person read from its userinfo endpoint.
+            "userinfo": {
+                "name": "Test provider, OAuth 2.0 only",
+                "adapter": f"{PACKAGE}.social.adapters.OAuth2UserinfoAdapter",
+                "authorization_endpoint": f"{provider.issuer}/auth",
+                "token_endpoint": f"{provider.issuer}/token",
+                "userinfo_endpoint": f"{provider.issuer}/me",
                 "client_id": CLIENT.client_id,
                 "client_secret": CLIENT.client_secret,
             },
@@ -98,18 +110,18 @@ def error_code(answer: Answer) -> str:
     return answer.body["errors"][0]["code"]
 
 
-def signed_in_at_provider(service: Service, login: str) -> tuple[str, dict[str, str]]:
+def signed_in_at_provider(service: Service, login: str, provider: str = "test") -> tuple[str, dict[str, str]]:
     """Start a flow and sign in at the provider as `login`: the flow token and the redirect's query."""
-    started = start(service)
+    started = start(service, provider)
     assert started.status == 200, (started, service.deployment.log("gunicorn"))
     query = sign_in(started.body["authorization_url"], login, REDIRECT_URI)
     return started.body["flow"], query
 
 
-def social_login(service: Service, login: str) -> Answer:
+def social_login(service: Service, login: str, provider: str = "test") -> Answer:
     """A whole sign-in as `login`: the `start` step, the provider's pages, the `callback` step."""
-    flow, query = signed_in_at_provider(service, login)
-    return callback(service, flow, query["code"], query["state"])
+    flow, query = signed_in_at_provider(service, login, provider)
+    return callback(service, flow, query["code"], query["state"], provider)
 
 
 def create_user(service: Service, email: str) -> str:
@@ -197,7 +209,7 @@ def test_a_verified_email_signs_in_to_the_account_that_has_it_and_links_the_iden
     (identity,) = identities(service, answer.body["access"])
     assert identity["provider"] == "test"
     events = service.deployment.shell(
-        f"from {service.deployment.slug}.audit.models import AuthEvent; "
+        f"from {PACKAGE}.audit.models import AuthEvent; "
         f"print(list(AuthEvent.objects.filter(user_id={user_id!r}, kind='identity_linked').values_list('extra', flat=True)))"
     )
     assert "'linked_by': 'email'" in events, events
@@ -258,6 +270,14 @@ def test_unlinking_the_only_way_in_is_refused_and_another_is_allowed(service: Se
     )
     assert unlinked.status == 204, unlinked
     assert identities(service, login.body["access"]) == []
+
+
+def test_an_oauth_only_provider_signs_in_by_its_userinfo_endpoint(service: Service):
+    answer = social_login(service, "kim@example.com", provider="userinfo")
+    assert answer.status == 200, (answer, service.deployment.log("gunicorn"))
+    assert answer.body["user"]["email"] == "kim@example.com"
+    (identity,) = identities(service, answer.body["access"])
+    assert (identity["provider"], identity["subject"]) == ("userinfo", "kim@example.com")
 
 
 def test_an_unreachable_provider_answers_503(service: Service):

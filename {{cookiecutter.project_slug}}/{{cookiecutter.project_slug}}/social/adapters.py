@@ -157,6 +157,9 @@ class OAuth2UserinfoAdapter(OpenIDConnectAdapter):
     (its issuer is not used). The access token is used once, to read the userinfo, and not kept.
     """
 
+    # The userinfo field that names the person for good.
+    subject_claim = "sub"
+
     def authorization_endpoint(self) -> str:
         return self.provider.authorization_endpoint
 
@@ -171,9 +174,6 @@ class OAuth2UserinfoAdapter(OpenIDConnectAdapter):
         if not isinstance(userinfo, dict) or userinfo.get(self.subject_claim) in (None, ""):
             raise ProviderError()
         return self.identity_from_userinfo(userinfo, access_token)
-
-    # The userinfo field that names the person for good.
-    subject_claim = "sub"
 
     def userinfo(self, access_token: str) -> Any:
         """The userinfo document for `access_token`."""
@@ -209,24 +209,22 @@ class GitHubAdapter(OAuth2UserinfoAdapter):
         return fetch_json(self.provider, url, Authorization=f"Bearer {access_token}")
 
     def identity_from_userinfo(self, userinfo: dict[str, Any], access_token: str) -> ProviderIdentity:
-        emails = fetch_json(self.provider, self.EMAILS_ENDPOINT, Authorization=f"Bearer {access_token}")
-        primary = (
-            next(
-                (entry for entry in emails if isinstance(entry, dict) and entry.get("primary")),
-                {},
-            )
-            if isinstance(emails, list)
-            else {}
-        )
-        name = text_claim(userinfo, "name")
-        first_name, _space, last_name = name.partition(" ")
+        primary = self.primary_email(access_token)
+        email = primary.get("email")
+        first_name, _space, last_name = text_claim(userinfo, "name").partition(" ")
         return ProviderIdentity(
             subject=str(userinfo["id"]),
-            email=primary.get("email", "") if isinstance(primary.get("email"), str) else "",
+            email=email if isinstance(email, str) else "",
             email_verified=primary.get("verified") is True,
             first_name=first_name,
             last_name=last_name,
         )
+
+    def primary_email(self, access_token: str) -> dict[str, Any]:
+        """The account's primary address as `/user/emails` lists it (`email`, `verified`), or {}."""
+        emails = fetch_json(self.provider, self.EMAILS_ENDPOINT, Authorization=f"Bearer {access_token}")
+        entries = emails if isinstance(emails, list) else []
+        return next((entry for entry in entries if isinstance(entry, dict) and entry.get("primary") is True), {})
 
 
 def text_claim(claims: dict[str, Any], name: str, max_length: int = 150) -> str:
