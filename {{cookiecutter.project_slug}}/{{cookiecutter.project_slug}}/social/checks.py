@@ -44,6 +44,7 @@ def is_secure_url(url: object) -> bool:
 
 
 def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine (`localhost`, 127.0.0.0/8, ::1)."""
     if host == "localhost":
         return True
     try:
@@ -53,6 +54,7 @@ def is_loopback(host: str) -> bool:
 
 
 def error(message: str, error_id: str, hint: str | None = None) -> Error:
+    """A check's Error about the GATEHOUSE settings."""
     return Error(message, hint=hint, obj="settings.GATEHOUSE", id=error_id)
 
 

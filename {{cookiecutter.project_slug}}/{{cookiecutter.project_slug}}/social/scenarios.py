@@ -21,6 +21,8 @@ import secrets
 from functools import cache, cached_property
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext
+
 from ..authn.conf import gatehouse_settings
 from ..authn.errors import (
     AuthorizationCodeInvalid,
@@ -48,6 +50,7 @@ ANSWER_MAX_LENGTH = 2048
 
 
 def text_schema(title: str, description: str, max_length: int) -> dict[str, Any]:
+    """The schema of a non-empty string field of at most `max_length` characters."""
     return {"type": "string", "title": title, "description": description, "minLength": 1, "maxLength": max_length}
 
 
@@ -77,13 +80,16 @@ class StartStep(Step):
     errors = (RedirectUriNotAllowed, ProviderUnavailable)
 
     def get_schema(self) -> dict[str, Any]:
+        # Translated when asked for (`options/` in the request's language); schemas hold plain strings.
         redirect_uri = text_schema(
-            "Redirect URI",
-            "The frontend URL the provider sends the browser back to: one of the allowed redirect URIs, "
-            "as registered at the provider.",
+            gettext("Redirect URI"),
+            gettext(
+                "The frontend URL the provider sends the browser back to: one of the allowed redirect URIs, "
+                "as registered at the provider."
+            ),
             URL_MAX_LENGTH,
         )
-        return object_schema({"redirect_uri": redirect_uri}, title="Start")
+        return object_schema({"redirect_uri": redirect_uri}, title=gettext("Start"))
 
     def handle(self, context: StepContext, data: dict[str, Any]) -> None:
         redirect_uri = data["redirect_uri"]
@@ -109,9 +115,9 @@ class CallbackStep(Step):
     )
 
     def get_schema(self) -> dict[str, Any]:
-        code = text_schema("Code", "The `code` of the redirect URI's query.", ANSWER_MAX_LENGTH)
-        state = text_schema("State", "The `state` of the redirect URI's query.", ANSWER_MAX_LENGTH)
-        return object_schema({"code": code, "state": state}, title="Provider's answer")
+        code = text_schema(gettext("Code"), gettext("The `code` of the redirect URI's query."), ANSWER_MAX_LENGTH)
+        state = text_schema(gettext("State"), gettext("The `state` of the redirect URI's query."), ANSWER_MAX_LENGTH)
+        return object_schema({"code": code, "state": state}, title=gettext("Provider's answer"))
 
     def enter(self, context: StepContext) -> dict[str, Any]:
         """Make the flow's state, nonce and PKCE verifier, and the provider's URL that carries them."""

@@ -27,6 +27,7 @@ class IdentityListView(APIView):
 
     @extend_schema(responses={200: SocialIdentityListSerializer})
     def get(self, request: Request) -> Response:
+        """List the user's identities, each with its provider's name."""
         names = {key: str(config.get("name", key)) for key, config in gatehouse_settings.OIDC_PROVIDERS.items()}
         identities = identities_of(authenticated_user(request))
         serializer = SocialIdentityListSerializer({"identities": identities}, context={"provider_names": names})
@@ -46,6 +47,7 @@ class IdentityView(APIView):
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="The identity is unlinked.")})
     def delete(self, request: Request, identity_id: UUID) -> Response:
+        """Unlink the identity `identity_id` of the user."""
         user = authenticated_user(request)
         identity = unlink_identity(user, identity_id)
         identity_unlinked.send(sender=type(self), request=request, user=user, identity=identity)
