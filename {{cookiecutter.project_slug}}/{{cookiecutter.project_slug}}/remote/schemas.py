@@ -129,9 +129,11 @@ class SocialIdentitySerializer(serializers.Serializer):
 
     id = serializers.UUIDField(read_only=True)
     provider = serializers.CharField(read_only=True)
-    provider_name = serializers.CharField(read_only=True)
+    provider_name = serializers.CharField(
+        read_only=True, allow_blank=True, help_text="How the provider's login scenario names it."
+    )
     subject = serializers.CharField(read_only=True)
-    email = serializers.EmailField(read_only=True)
+    email = serializers.EmailField(read_only=True, allow_blank=True)
     created_at = serializers.DateTimeField(read_only=True)
     last_login_at = serializers.DateTimeField(read_only=True, allow_null=True)
 

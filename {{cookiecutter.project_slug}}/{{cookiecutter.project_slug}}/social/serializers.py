@@ -1,16 +1,22 @@
-"""The answer of `identities/`."""
+"""The answer of `identities/` (a client service's remote/schemas.py describes it with the same fields)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rest_framework import serializers
 
 from .models import SocialIdentity
 
 
-class SocialIdentitySerializer(serializers.ModelSerializer):
-    """One linked identity; `provider_name` is how the provider's scenario names it to people."""
+class SocialIdentitySerializer(serializers.ModelSerializer[SocialIdentity]):
+    """One identity at an OpenID Connect provider, linked to the account."""
 
-    provider_name = serializers.SerializerMethodField()
+    provider_name = serializers.SerializerMethodField(help_text="How the provider's login scenario names it.")
+    # Empty when the provider gave none, or one longer than an address can be.
+    email = serializers.EmailField(read_only=True, allow_blank=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    last_login_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = SocialIdentity
@@ -23,7 +29,7 @@ class SocialIdentitySerializer(serializers.ModelSerializer):
         return names.get(identity.provider, identity.provider)
 
 
-class SocialIdentityListSerializer(serializers.Serializer):
-    """The answer of `GET identities/`."""
+class SocialIdentityListSerializer(serializers.Serializer[Any]):
+    """`{"identities": [...]}`, oldest first."""
 
     identities = SocialIdentitySerializer(many=True, read_only=True)
