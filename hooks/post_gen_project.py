@@ -21,6 +21,7 @@ TOKEN_TRANSPORT = "{{ cookiecutter.token_transport }}"
 USE_DOCKER = "{{ cookiecutter.use_docker }}" == "y"
 USE_REGISTRATION = "{{ cookiecutter.use_registration }}" == "y"
 USE_DEV_AUTO_LOGIN = "{{ cookiecutter.use_dev_auto_login }}" == "y"
+USE_SOCIAL_LOGIN = "{{ cookiecutter.use_social_login }}" == "y"
 
 # The apps of a service that holds passwords and issues tokens; a client_service has none of them.
 ISSUING_APPS = ("login", "sessions", "accounts", "mail")
@@ -109,6 +110,9 @@ def remove_unused_apps() -> None:
         remove(*ISSUING_FILES)
     else:
         remove_app("remote")
+    # Social login signs people in, so it goes with the apps that issue tokens.
+    if not USE_SOCIAL_LOGIN or AUTH_ROLE == "client_service":
+        remove_app("social")
 
 
 def main() -> None:

@@ -70,6 +70,8 @@ NAMED_COMBINATIONS = (
             "use_password_then_email_code": "y",
         },
     ),
+    # Social login with tokens in cookies: no pairwise cell gives it, as a client_service has no social app.
+    Combination("social-login-cookie", {"token_transport": "cookie", "use_social_login": "y"}),
 )
 
 

@@ -329,3 +329,29 @@ def test_a_client_service_holds_no_registration_password_outbox_scenario_or_refr
         if name in source.read_text()
     )
     assert not named, "a client_service must not name what issues tokens or holds passwords:\n" + "\n".join(named)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"use_social_login": "y", "auth_role": "client_service", "signing_algorithm": "RS256"},
+    ],
+    ids=["use_social_login=n", "client_service"],
+)
+def test_a_render_without_social_login_holds_no_social_app(render_answers, answers):
+    project = render_answers(**answers)
+    package = json.loads((project / ANSWERS_FILE).read_text())["context"]["cookiecutter"]["project_slug"]
+    assert not (project / package / "social").exists(), "the social app goes whole"
+    assert not (project / "tests" / "social").exists(), "its tests go with it"
+    for settings_or_urls in ("config/settings/base.py", "config/urls.py"):
+        assert ".social" not in (project / settings_or_urls).read_text(), f"{settings_or_urls} names the social app"
+
+
+def test_a_render_with_social_login_installs_and_routes_the_social_app(render_answers):
+    project = render_answers(use_social_login="y")
+    package = json.loads((project / ANSWERS_FILE).read_text())["context"]["cookiecutter"]["project_slug"]
+    assert (project / package / "social" / "apps.py").exists()
+    assert (project / "tests" / "social" / "test_identities.py").exists()
+    assert f'"{package}.social",' in (project / "config/settings/base.py").read_text()
+    assert f'include("{package}.social.urls")' in (project / "config/urls.py").read_text()

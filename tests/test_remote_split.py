@@ -144,7 +144,8 @@ def services(tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path
     """(auth service, client service), both serving; the client's AUTH_SERVICE_URL is the auth service."""
     with SmtpSink() as sink:
         auth_deployment = deployment_of(
-            {**BOTH_SERVICES, "auth_role": "auth_service", "project_slug": "auth_svc"},
+            # With social login, so that the client's proxied `identities/` has the auth service's to compare with.
+            {**BOTH_SERVICES, "auth_role": "auth_service", "project_slug": "auth_svc", "use_social_login": "y"},
             tmp_path_factory,
             cookiecutter_config,
             sink,

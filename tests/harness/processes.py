@@ -9,7 +9,7 @@ from pathlib import Path
 
 # Variables the generated project (or pytest, pip, make) reads. Inherited from a developer's shell or from
 # the outer `make test`, they would silently change what a test checks, so every child starts without them.
-PROJECT_VARIABLE_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_", "JWT_", "PYTEST_")
+PROJECT_VARIABLE_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_", "JWT_", "OIDC_", "PYTEST_")
 PROJECT_VARIABLES = {
     "AUTH_SERVICE_URL",
     "DEFAULT_FROM_EMAIL",

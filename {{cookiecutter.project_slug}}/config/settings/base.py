@@ -130,6 +130,9 @@ LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.mail",
     {%- endif %}
+    {%- if cookiecutter.use_social_login == "y" and cookiecutter.auth_role != "client_service" %}
+    "{{ cookiecutter.project_slug }}.social",
+    {%- endif %}
     "{{ cookiecutter.project_slug }}.audit",
 ]
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
@@ -436,6 +439,14 @@ GATEHOUSE = {
     # entries from the right. Behind a proxy, leaving it 0 counts every client as the proxy.
     "TRUSTED_PROXY_COUNT": env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0),
     "SITE_NAME": "{{ cookiecutter.project_name }}",
+    {%- if cookiecutter.use_social_login == "y" and cookiecutter.auth_role != "client_service" %}
+    # OpenID Connect providers as JSON, {"<key>": {"name", "issuer", "client_id", "client_secret"}}, each
+    # offered as the login scenario `oidc-<key>`, and the frontend URLs their flows may return to
+    # (docs/social-login.md).
+    "OIDC_PROVIDERS": env.json("OIDC_PROVIDERS", default={}),
+    "OIDC_ALLOWED_REDIRECT_URIS": env.list("OIDC_ALLOWED_REDIRECT_URIS", default=[]),
+    "OIDC_LINK_BY_EMAIL": env.bool("OIDC_LINK_BY_EMAIL", default=True),
+    {%- endif %}
     {%- if cookiecutter.auth_role == "auth_service" %}
     # Access tokens carry what client services copy of the user (email, names, staff flags).
     "USER_CLAIMS_IN_ACCESS_TOKENS": True,

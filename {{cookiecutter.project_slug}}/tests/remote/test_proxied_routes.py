@@ -21,9 +21,13 @@ from .conftest import JWKS_PATH, auth_service_url
 pytestmark = pytest.mark.django_db
 
 # A value for each route argument.
-ROUTE_ARGUMENTS = {"scenario": "password", "session_id": "0123456789abcdef0123456789abcdef"}
+ROUTE_ARGUMENTS = {
+    "scenario": "password",
+    "session_id": "0123456789abcdef0123456789abcdef",
+    "identity_id": "01234567-89ab-cdef-0123-456789abcdef",
+}
 AUTHENTICATED_ROUTES = [route for route in PROXIED_ROUTES if route.authenticated]
-# What the auth service serves to browsers besides `me/` (its login/, sessions/ and accounts/ urls.py).
+# What the auth service serves to browsers besides `me/` (its login/, sessions/, accounts/ and social/ urls.py).
 AUTH_SERVICE_ROUTES = {
     ("get", "options/"),
     ("post", "login/<slug:scenario>/"),
@@ -44,6 +48,8 @@ AUTH_SERVICE_ROUTES = {
     ("post", "email/change/confirm/"),
     ("post", "me/delete/"),
     ("get", "me/export/"),
+    ("get", "identities/"),
+    ("delete", "identities/<uuid:identity_id>/"),
 }
 
 

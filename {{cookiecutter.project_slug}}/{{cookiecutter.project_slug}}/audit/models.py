@@ -33,6 +33,8 @@ class AuthEvent(models.Model):
         EMAIL_CHANGED = "email_changed", _("email changed")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET = "password_reset", _("password reset")
+        IDENTITY_LINKED = "identity_linked", _("identity linked")
+        IDENTITY_UNLINKED = "identity_unlinked", _("identity unlinked")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

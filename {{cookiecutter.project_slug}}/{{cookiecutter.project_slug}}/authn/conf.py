@@ -155,6 +155,19 @@ DEFAULTS: dict[str, Any] = {
     "INSTANT_ACCESS_REVOCATION": False,
     # How long the audit log (AuthEvent) keeps its rows; a daily task deletes older ones.
     "AUDIT_LOG_RETENTION": timedelta(days=90),
+    # Social login (social/, docs/social-login.md): the OpenID Connect providers by key, each
+    # {"name", "issuer", "client_id", "client_secret", ...}, one login scenario `oidc-<key>` each; the
+    # frontend URLs a flow may return to; whether a provider's verified email signs in the account that has it.
+    "OIDC_PROVIDERS": {},
+    "OIDC_ALLOWED_REDIRECT_URIS": [],
+    "OIDC_LINK_BY_EMAIL": True,
+    # How long a provider's discovery document is kept; its JWKS is fetched again on an unknown `kid`,
+    # at most once per interval across all processes.
+    "OIDC_DISCOVERY_TTL": timedelta(hours=1),
+    "OIDC_JWKS_REFETCH_INTERVAL": timedelta(seconds=30),
+    # How long one request to a provider may take, and the clock skew allowed on an ID token's exp and iat.
+    "OIDC_HTTP_TIMEOUT": timedelta(seconds=5),
+    "OIDC_ID_TOKEN_LEEWAY": timedelta(seconds=60),
     # With DEBUG on and authn.dev_auto_login.DevAutoLoginAuthentication listed, requests without
     # credentials act as the user with this email (local settings read DJANGO_DEV_AUTO_LOGIN_EMAIL).
     "DEV_AUTO_LOGIN_EMAIL": "",

@@ -113,6 +113,12 @@ class LoginNeedsStepSerializer(serializers.Serializer):
         read_only=True, help_text='The JSON Schema of the next step\'s body (its fields and "flow").'
     )
     expires_in = serializers.IntegerField(read_only=True, help_text="Seconds left to finish the flow.")
+    # Not read_only: the schema would then list it as required, and most steps' answers have none.
+    authorization_url = serializers.URLField(
+        required=False,
+        help_text="Only when the next step is answered at another site (an OpenID Connect provider's sign-in): "
+        "where to send the browser; it comes back to the step's `redirect_uri` with what the next step takes.",
+    )
 
 
 class LoginCompleteSerializer(serializers.Serializer):

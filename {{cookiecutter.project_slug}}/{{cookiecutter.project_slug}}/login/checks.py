@@ -9,8 +9,7 @@ from django.core.checks import CheckMessage, Error, Tags, register
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from ..authn.conf import gatehouse_settings
-from .scenarios import Scenario
+from .scenarios import Scenario, scenario_classes
 
 SCENARIO_NOT_IMPORTABLE = "gatehouse.E020"
 SCENARIO_NOT_A_SCENARIO = "gatehouse.E021"
@@ -25,12 +24,12 @@ SCENARIO_KEY_PATTERN = r"[-a-zA-Z0-9_]+"
 def check_login_scenarios(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Each of LOGIN_SCENARIOS must be a Scenario with a routable, unique key and steps with valid schemas."""
     try:
-        scenario_classes = gatehouse_settings.LOGIN_SCENARIOS
+        classes = scenario_classes()
     except ImportError as error:
         return [scenario_error(f"it names a class that cannot be imported ({error})", SCENARIO_NOT_IMPORTABLE)]
     errors: list[CheckMessage] = []
     keys: set[str] = set()
-    for scenario_class in scenario_classes:
+    for scenario_class in classes:
         if not (isinstance(scenario_class, type) and issubclass(scenario_class, Scenario)):
             errors.append(scenario_error(f"{scenario_class!r} is not a Scenario subclass", SCENARIO_NOT_A_SCENARIO))
             continue

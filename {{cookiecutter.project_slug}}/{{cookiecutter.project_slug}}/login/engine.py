@@ -79,11 +79,13 @@ class ScenarioRunner:
             # Checked by `check_answer`: the flow's account, read once, active.
             return self.complete(context, self.check_account(context), attempt)
         flow.move_to(next_step.key)
-        next_step.enter(context)
+        # What the client needs to answer the next step beyond its schema (an authorization URL, say).
+        prompt = next_step.enter(context) or {}
         token = self.store.save(flow)
         self.send_step_completed(context, step)
         return Response(
             {
+                **prompt,
                 "status": LOGIN_NEEDS_STEP,
                 "flow": token,
                 "next_step": next_step.key,

@@ -1,7 +1,7 @@
 """The auth service's endpoints that browsers use, each proxied at the same path (remote/proxy.py).
 
-The table mirrors the routes of the auth service's login/, sessions/ and accounts/
-apps. A client service cannot know which of them its auth service serves (whether it
+The table mirrors the routes of the auth service's login/, sessions/, accounts/ and
+social/ apps. A client service cannot know which of them its auth service serves (whether it
 has registration is the auth service's answer, not this project's), so it proxies them
 all: one the auth service does not serve answers 404 `not_found`, in our error shape
 like every upstream error. A project whose auth service has no registration takes those
@@ -22,15 +22,23 @@ from rest_framework.exceptions import APIException
 from ..authn.errors import (
     LOGIN_FLOW_ERRORS,
     ActivationLinkInvalid,
+    AuthorizationCodeInvalid,
     CodeInvalid,
+    EmailAlreadyRegistered,
     EmailChangeLinkInvalid,
+    IdentityNotFound,
+    IdTokenInvalid,
     InvalidCredentials,
+    LastLoginMethod,
     LockedOut,
     PasswordIncorrect,
     PasswordResetLinkInvalid,
+    ProviderEmailMissing,
     ReauthenticationRequired,
+    RedirectUriNotAllowed,
     RegistrationClosed,
     SessionNotFound,
+    StateInvalid,
     TokenNotValid,
 )
 from ..authn.serializers import LoginOptionsSerializer
@@ -85,7 +93,20 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         "When tokens travel in cookies, every step needs the `X-CSRFToken` header (the token of `GET csrf/`) and "
         "a same-site or trusted Origin, or it is refused with 403 `csrf_failed`. When the client may choose, "
         "`Prefer: token-transport=body` asks for the tokens in the body instead of cookies.",
-        errors=(*LOGIN_FLOW_ERRORS, InvalidCredentials, CodeInvalid),
+        # With social login on the auth service, its `oidc-<key>` scenarios' refusals too (a provider's 502 and
+        # 503 become the proxy's own 502).
+        errors=(
+            *LOGIN_FLOW_ERRORS,
+            InvalidCredentials,
+            CodeInvalid,
+            RedirectUriNotAllowed,
+            StateInvalid,
+            AuthorizationCodeInvalid,
+            IdTokenInvalid,
+            ProviderEmailMissing,
+            EmailAlreadyRegistered,
+            RegistrationClosed,
+        ),
     ),
     # Sessions (sessions/urls.py).
     ProxiedRoute(
@@ -264,5 +285,26 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         request=None,
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="The user's personal data.")},
         description="Everything the project holds about the authenticated user, as JSON: no password, token or code.",
+    ),
+    # Linked identities (social/urls.py, on an auth service with social login; else it answers 404 `not_found`).
+    ProxiedRoute(
+        "identities/",
+        "identities",
+        "get",
+        authenticated=True,
+        request=None,
+        responses={200: schemas.SocialIdentityListSerializer},
+        description="The identities at OpenID Connect providers linked to the authenticated user's account, "
+        "oldest first.",
+    ),
+    ProxiedRoute(
+        "identities/<uuid:identity_id>/",
+        "identity",
+        "delete",
+        authenticated=True,
+        request=None,
+        responses={204: OpenApiResponse(description="The identity is unlinked.")},
+        description="Unlink one identity, given a recent login; refused when it is the account's only way in.",
+        errors=(IdentityNotFound, LastLoginMethod, ReauthenticationRequired),
     ),
 )

@@ -121,6 +121,29 @@ class SessionListSerializer(serializers.Serializer):
     sessions = SessionSerializer(many=True, read_only=True)
 
 
+# The answer of `identities/` (social/serializers.py on an auth service with social login).
+
+
+class SocialIdentitySerializer(serializers.Serializer):
+    """One identity at an OpenID Connect provider, linked to the account."""
+
+    id = serializers.UUIDField(read_only=True)
+    provider = serializers.CharField(read_only=True)
+    provider_name = serializers.CharField(
+        read_only=True, allow_blank=True, help_text="How the provider's login scenario names it."
+    )
+    subject = serializers.CharField(read_only=True)
+    email = serializers.EmailField(read_only=True, allow_blank=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    last_login_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class SocialIdentityListSerializer(serializers.Serializer):
+    """`{"identities": [...]}`, oldest first."""
+
+    identities = SocialIdentitySerializer(many=True, read_only=True)
+
+
 EMPTY = OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`")
 LOGIN_ANSWER = OpenApiResponse(
     login_answer_serializer(TRANSPORT.login_serializer),

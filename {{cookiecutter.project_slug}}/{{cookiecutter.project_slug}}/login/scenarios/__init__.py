@@ -4,7 +4,15 @@ GATEHOUSE["LOGIN_SCENARIOS"] names scenarios by their dotted path here, such as
 `{{ cookiecutter.project_slug }}.authn.scenarios.PasswordScenario`.
 """
 
-from .base import Scenario, Step, StepContext, enabled_scenarios, get_scenario
+from .base import (
+    Scenario,
+    Step,
+    StepContext,
+    enabled_scenarios,
+    get_scenario,
+    register_scenario_source,
+    scenario_classes,
+)
 from .builtin import EmailCodeScenario, PasswordAndEmailCodeScenario, PasswordScenario
 from .steps import CredentialsStep, EmailCodeStep, EmailRequestStep
 
@@ -20,4 +28,6 @@ __all__ = [
     "StepContext",
     "enabled_scenarios",
     "get_scenario",
+    "register_scenario_source",
+    "scenario_classes",
 ]

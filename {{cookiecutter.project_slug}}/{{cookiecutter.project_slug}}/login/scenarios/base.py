@@ -9,7 +9,7 @@ requests is in its `Flow`, which a step reads and writes through its `StepContex
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -77,8 +77,13 @@ class Step(abc.ABC):
     def handle(self, context: StepContext, data: dict[str, Any]) -> None:
         """Check `data` (already valid against the schema) against the flow; raise to refuse."""
 
-    def enter(self, context: StepContext) -> None:  # noqa: B027 (an optional hook; most steps prepare nothing)
-        """Prepare the step when the flow reaches it, before its answer is asked for (send a code)."""
+    def enter(self, context: StepContext) -> dict[str, Any] | None:
+        """Prepare the step when the flow reaches it, before its answer is asked for (send a code).
+
+        What it returns is added to the `needs_step` answer, for a client that needs more than the
+        schema to answer the step (the `authorization_url` of an OpenID Connect sign-in).
+        """
+        return None
 
     def identify(self, context: StepContext, data: dict[str, Any]) -> str | None:
         """The identifier (a normalized email) that attempts at this step count against.
@@ -134,9 +139,27 @@ class Scenario:
         return {"key": self.key, "name": str(self.name), "steps": steps}
 
 
+# Apps that offer scenarios made from their own settings (social: one per OpenID Connect provider)
+# register a function returning those classes, from their AppConfig.ready(): the login app names no
+# feature app, and `options/` lists them after GATEHOUSE["LOGIN_SCENARIOS"].
+ScenarioSource = Callable[[], Sequence[type[Scenario]]]
+SCENARIO_SOURCES: list[ScenarioSource] = []
+
+
+def register_scenario_source(source: ScenarioSource) -> None:
+    """Offer the scenarios `source()` returns, after those of GATEHOUSE["LOGIN_SCENARIOS"] (once per source)."""
+    if source not in SCENARIO_SOURCES:
+        SCENARIO_SOURCES.append(source)
+
+
+def scenario_classes() -> list[type[Scenario]]:
+    """The classes of every enabled scenario: GATEHOUSE["LOGIN_SCENARIOS"], then each registered source's."""
+    return [*gatehouse_settings.LOGIN_SCENARIOS, *(cls for source in SCENARIO_SOURCES for cls in source())]
+
+
 def enabled_scenarios() -> list[Scenario]:
-    """The scenarios of GATEHOUSE["LOGIN_SCENARIOS"], in order."""
-    return [scenario_class() for scenario_class in gatehouse_settings.LOGIN_SCENARIOS]
+    """The enabled scenarios, in order (see `scenario_classes`)."""
+    return [scenario_class() for scenario_class in scenario_classes()]
 
 
 def get_scenario(key: str) -> Scenario:
