@@ -298,7 +298,9 @@ class EmailAlreadyRegistered(AuthnError):
 
     status_code = status.HTTP_409_CONFLICT
     default_code = EMAIL_ALREADY_REGISTERED
-    default_detail = _("An account already has this email address. Sign in to it another way, then link this provider.")
+    default_detail = _(
+        "An account already has this email address. Sign in to it another way, then link this provider."
+    )
 
 
 class ProviderUnavailable(AuthnError):
