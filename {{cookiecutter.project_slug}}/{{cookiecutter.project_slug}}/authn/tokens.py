@@ -28,6 +28,8 @@ from typing import Any, ClassVar
 import jwt
 from django.core.cache import cache
 from django.core.signals import setting_changed
+from django.utils.translation import gettext
+from jwt import PyJWKClientError
 from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt import tokens as simplejwt_tokens
 from rest_framework_simplejwt.backends import TokenBackend
@@ -128,30 +130,64 @@ class KeySetTokenBackend(TokenBackend):
         )
 
     def decode(self, token: Any, verify: bool = True) -> dict[str, Any]:
-        """The verified payload of `token`, checked against each key in turn; a token of another `typ` is refused."""
-        if verify:
-            self.check_type(token)
+        """The verified payload of `token`, checked against each key in turn; a token of another `typ` is refused.
+
+        The header is read once, for its `typ` and, with a JWKS client, its `kid`; then the
+        token is decoded once.
+        """
+        if not verify:
+            return super().decode(token, verify=False)
+        header = self.checked_header(token)
         try:
-            return super().decode(token, verify=verify)
+            return self.decode_with(token, self.verifying_key_for(token, header))
         except TokenBackendExpiredToken:
             # The signature was good: another key would not make the token younger.
             raise
         except TokenBackendError:
             for backend in self.extra_backends:
                 try:
-                    return backend.decode(token, verify=verify)
+                    return backend.decode(token)
                 except TokenBackendError:
                     continue
             raise
 
-    def check_type(self, token: Any) -> None:
-        """Refuse (TokenBackendError) a token whose header's `typ` is not this backend's, or that has none."""
+    def verifying_key_for(self, token: Any, header: dict[str, Any]) -> Any:
+        """The key that verifies `token`: the JWKS client's for the header's `kid`, else the configured one."""
+        if self.jwks_client is None or self.algorithm.startswith("HS"):
+            return self.get_verifying_key(token)
+        try:
+            return self.jwks_client.get_signing_key(header.get("kid", "")).key
+        except PyJWKClientError as error:
+            raise TokenBackendError(gettext("Token is invalid")) from error
+
+    def decode_with(self, token: Any, key: Any) -> dict[str, Any]:
+        """simplejwt's verification of `token` with `key`: signature, pinned algorithm, `exp`, `iss`, `aud`."""
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[self.algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.get_leeway(),
+                options={"verify_aud": self.audience is not None, "verify_signature": True},
+            )
+        except jwt.InvalidAlgorithmError as error:
+            raise TokenBackendError(gettext("Invalid algorithm specified")) from error
+        except jwt.ExpiredSignatureError as error:
+            raise TokenBackendExpiredToken(gettext("Token is expired")) from error
+        except jwt.InvalidTokenError as error:
+            raise TokenBackendError(gettext("Token is invalid")) from error
+
+    def checked_header(self, token: Any) -> dict[str, Any]:
+        """The token's JOSE header; TokenBackendError when it is unreadable or its `typ` is not this backend's."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as error:
-            raise TokenBackendError("Token is invalid") from error
+            raise TokenBackendError(gettext("Token is invalid")) from error
         if media_type(header.get("typ")) != media_type(self.jose_type):
             raise TokenBackendError("Token has wrong type")
+        return header
 
 
 @functools.cache
