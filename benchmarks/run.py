@@ -71,6 +71,8 @@ WEB_WORKERS = 2
 CONNECTIONS = 4
 # wrk's -d: only an upper bound, the script stops at the request count.
 WRK_MAX_SECONDS = 300
+# wrk's default (2 s) counts a request that waits behind a busy machine as lost; none should wait this long.
+WRK_TIMEOUT_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,7 @@ def drive(url: str, case: Case, requests: int) -> dict[str, Any]:
         "-t1",
         f"-c{CONNECTIONS}",
         f"-d{WRK_MAX_SECONDS}s",
+        f"--timeout={WRK_TIMEOUT_SECONDS}s",
         "-s",
         str(WRK_SCRIPT),
         "-H",

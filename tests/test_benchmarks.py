@@ -18,6 +18,7 @@ import pytest
 from harness.processes import clean_environment, tail
 from harness.rendering import TEMPLATE_DIR
 from harness.services import POSTGRESQL, REDIS, Tool
+from test_docs_commands import claimed_blocks
 
 # Its gunicorn servers and wrk runs are timed: one pytest-xdist worker, on its own as far as it goes.
 pytestmark = pytest.mark.xdist_group("benchmarks")
@@ -40,6 +41,9 @@ WRK_CASES = [
 
 
 def test_the_quick_benchmark_measures_every_case(tmp_path: Path):
+    # The commands of docs/benchmarks.md: the full run, and the quick one that this test runs.
+    blocks = claimed_blocks("test_benchmarks.py::test_the_quick_benchmark_measures_every_case")
+    assert [block.commands() for block in blocks] == [["make benchmark", "make benchmark QUICK=1"]]
     POSTGRESQL.require()
     REDIS.require()
     if shutil.which("wrk") is None and shutil.which("apt-get") is None:

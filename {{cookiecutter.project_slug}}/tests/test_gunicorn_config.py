@@ -23,7 +23,16 @@ from config.gunicorn_worker import JsonErrorSocket
 from .test_settings import PROJECT_DIR
 
 GUNICORN_CONFIG = PROJECT_DIR / "config" / "gunicorn.py"
-GUNICORN_VARIABLES = ("GUNICORN_BIND", "PORT", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "GUNICORN_ACCESS_LOG")
+GUNICORN_VARIABLES = (
+    "GUNICORN_BIND",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "GUNICORN_TIMEOUT",
+    "GUNICORN_ACCESS_LOG",
+    "GUNICORN_MAX_REQUESTS",
+    "GUNICORN_MAX_REQUESTS_JITTER",
+    "GUNICORN_PRELOAD",
+)
 
 
 def load_config(monkeypatch, **environment: str) -> dict:
@@ -55,6 +64,20 @@ def test_settings_come_from_the_environment(monkeypatch):
     assert config["workers"] == 3
     assert config["timeout"] == 12
     assert config["forwarded_allow_ips"] == "10.0.0.0/8"
+
+
+def test_workers_are_preloaded_and_not_recycled_unless_asked(monkeypatch):
+    config = load_config(monkeypatch)
+    assert config["preload_app"] is True, "a new or recycled worker must not import the project again"
+    assert (config["max_requests"], config["max_requests_jitter"]) == (0, 0)
+
+
+def test_recycling_and_preloading_come_from_the_environment(monkeypatch):
+    config = load_config(
+        monkeypatch, GUNICORN_MAX_REQUESTS="5000", GUNICORN_MAX_REQUESTS_JITTER="500", GUNICORN_PRELOAD="false"
+    )
+    assert (config["max_requests"], config["max_requests_jitter"]) == (5000, 500)
+    assert config["preload_app"] is False
 
 
 def test_the_port_variable_of_platforms_sets_the_bind(monkeypatch):

@@ -20,7 +20,10 @@ one by one (`DELETE sessions/<id>/` marks it in the cache for an access-token li
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -181,13 +184,30 @@ class KeySetTokenBackend(TokenBackend):
 
     def checked_header(self, token: Any) -> dict[str, Any]:
         """The token's JOSE header; TokenBackendError when it is unreadable or its `typ` is not this backend's."""
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.InvalidTokenError as error:
-            raise TokenBackendError(gettext("Token is invalid")) from error
+        header = unverified_header(token)
         if media_type(header.get("typ")) != media_type(self.jose_type):
-            raise TokenBackendError("Token has wrong type")
+            raise TokenBackendError(gettext("Token has wrong type"))
         return header
+
+
+def unverified_header(token: Any) -> dict[str, Any]:
+    """The JOSE header of a compact JWS, unverified; TokenBackendError when it is not a JSON object.
+
+    Only the first segment is decoded: PyJWT's get_unverified_header would decode and
+    check the whole token, which its verification does again. What is read here only
+    chooses the key and refuses other types; the signature is checked over the token as sent.
+    """
+    text = token.decode("ascii", errors="replace") if isinstance(token, bytes) else str(token)
+    segment, dot, _rest = text.partition(".")
+    if not dot:
+        raise TokenBackendError(gettext("Token is invalid"))
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, binascii.Error) as error:
+        raise TokenBackendError(gettext("Token is invalid")) from error
+    if not isinstance(header, dict):
+        raise TokenBackendError(gettext("Token is invalid"))
+    return header
 
 
 @functools.cache
