@@ -122,6 +122,20 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "0"))
 # a new or recycled worker serves at once. Database and cache connections are opened per worker, on
 # first use, never at import.
 preload_app = env_flag("GUNICORN_PRELOAD", default=True)
+
+
+def when_ready(server: Any) -> None:
+    """Before the first workers fork: with preload_app, import the URLconf (and so every view) in the master too.
+
+    Django imports it on the first request otherwise, in every new worker, which is most
+    of what a recycled worker would still spend.
+    """
+    if server.cfg.preload_app:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 (the import is the point)
+
+
 # Workers' heartbeat files on a memory file system: a slow disk cannot stall them (gunicorn's FAQ).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (not a temporary file)
 # What one request's head may hold. A Cookie header carries the access and refresh cookies

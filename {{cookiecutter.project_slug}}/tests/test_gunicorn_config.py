@@ -12,9 +12,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import clear_url_caches, get_resolver
 from gunicorn import util as gunicorn_util
 from gunicorn.workers.sync import SyncWorker
 
@@ -280,3 +282,11 @@ def test_both_token_cookies_and_the_csrf_cookie_reach_django(shared_gunicorn):
     status, headers, body = send_raw(shared_gunicorn, head)
     assert status == 404, body
     assert "x-request-id" in headers, "the answer is Django's, not gunicorn's"
+
+
+def test_a_preloading_master_imports_the_urlconf_before_the_workers_fork(monkeypatch):
+    config = load_config(monkeypatch)
+    clear_url_caches()
+    config["when_ready"](SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
+    # url_patterns is a cached property: it is in the resolver's __dict__ once the URLconf is imported.
+    assert "url_patterns" in get_resolver().__dict__

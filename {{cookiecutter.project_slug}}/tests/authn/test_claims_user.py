@@ -63,7 +63,9 @@ def test_a_field_no_claim_carries_is_read_from_the_row_once(
 
 
 @pytest.mark.parametrize("user_claims", [False, True], ids=["minimal-access-tokens", "user-claims-in-access-tokens"])
-def test_is_admin_user_lets_staff_in_and_keeps_others_out(user_claims, claims_source, settings, api_client, issue_tokens):
+def test_is_admin_user_lets_staff_in_and_keeps_others_out(
+    user_claims, claims_source, settings, api_client, issue_tokens
+):
     settings.GATEHOUSE = {**settings.GATEHOUSE, "USER_CLAIMS_IN_ACCESS_TOKENS": user_claims}
     superuser = UserFactory(is_staff=True, is_superuser=True)
     assert api_client.get(ADMIN_URL, **bearer(issue_tokens(superuser).access)).status_code == 200

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -197,12 +196,8 @@ def complete_login(request: Request, user: User, scenario_key: str) -> Response:
 
     Sends Django's `user_logged_in`, whose receiver updates `last_login`. The
     caller has already checked the user's credentials and that the account is active.
-    `last_login` and the session's rows are written in one transaction, in the lock
-    order of sessions/service.py (the user row first): one commit, one flush of the
-    database's log, instead of one per statement.
     """
-    with transaction.atomic():
-        user_logged_in.send(sender=user.__class__, request=request, user=user)
-        pair = issue_tokens(user, request, scenario_key)
+    pair = issue_tokens(user, request, scenario_key)
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     logger.info("Login completed: user %s, scenario %s", user.pk, scenario_key)
     return get_transport().login_response(request, user, pair)
