@@ -199,7 +199,8 @@ def test_requests_that_need_the_keys_while_they_are_fetched_wait_for_that_one_fe
         thread.start()
     for thread in threads:
         thread.join(timeout=10)
-    assert all(isinstance(key, PyJWK) for key in found.values()) and len(found) == 4, found
+    assert len(found) == 4, found
+    assert all(isinstance(key, PyJWK) for key in found.values()), found
     assert jwks_fetches(auth_service) == 1, "the waiting requests must not fetch again, nor be refused"
 
 

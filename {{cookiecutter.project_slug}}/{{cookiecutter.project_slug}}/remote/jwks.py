@@ -2,7 +2,8 @@
 
 The key set lives in the Django cache, so that every worker of every machine shares
 one copy and one fetch; each process keeps the keys it parsed from it, and reads the
-cache again only for a `kid` it does not hold or after JWKS_REFETCH_INTERVAL. It is fetched again when a token names a `kid` it does not
+cache again only for a `kid` it does not hold or after JWKS_REFETCH_INTERVAL. The key
+set is fetched again when a token names a `kid` it does not
 hold (the auth service has published a new key) or when it is older than
 JWKS_REFRESH_AFTER (a key may have been retired), but never more than once per
 JWKS_REFETCH_INTERVAL across all processes: a flood of tokens with made-up `kid`s
