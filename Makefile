@@ -1,10 +1,11 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Each sets up what it needs first.
+# `make benchmark` (QUICK=1 for a short run) measures renders served as in production: docs/benchmarks.md.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := demo
 
-.PHONY: demo test
+.PHONY: demo test benchmark
 
 # Render the default answers into ./demo (git-ignored) and serve it on $(HOST_PORT), 127.0.0.1:8000 unless set;
 # the generated project's own `make serve` builds its virtualenv, writes .env and migrates.
@@ -17,6 +18,11 @@ demo: $(VENV)/.installed
 # The template's tests: render every combination and run each project's checks and suite (tests/).
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest tests
+
+# Renders served by gunicorn with production settings on PostgreSQL and Redis, driven by wrk (installed when
+# missing); prints the figures and writes them to benchmarks/results.json. QUICK=1: a few requests per case.
+benchmark: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py $(if $(QUICK),--quick) $(if $(BENCHMARK_OUTPUT),--output $(BENCHMARK_OUTPUT))
 
 # Reinstall whenever the pinned tools change.
 $(VENV)/.installed: tests/requirements.txt

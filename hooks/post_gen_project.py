@@ -26,7 +26,12 @@ USE_SOCIAL_LOGIN = "{{ cookiecutter.use_social_login }}" == "y"
 # The apps of a service that holds passwords and issues tokens; a client_service has none of them.
 ISSUING_APPS = ("login", "sessions", "accounts", "mail")
 # What measures those apps' endpoints from outside (the timing of known and unknown addresses).
-ISSUING_FILES = ("scripts/enumeration_timing.py",)
+ISSUING_FILES = (
+    "scripts/enumeration_timing.py",
+    # A client service's request.user is its local copy (remote/users.py), never the claims user.
+    "tests/authn/test_claims_user.py",
+    "tests/authn/claims_user_urls.py",
+)
 DOCKER_FILES = ("compose.yaml", "Dockerfile", ".dockerignore", "tests/test_dockerfile.py")
 # The auth service side of the remote split: the JWKS endpoint and the key rotation command.
 AUTH_SERVICE_FILES = (

@@ -100,6 +100,7 @@ CLAIMS = (
         "npm install jose",
         "test_foreign_verifiers.py::test_the_jose_verifier_of_the_docs_accepts_access_tokens_and_refuses_refresh_tokens",
     ),
+    Claim("docs/benchmarks.md", "make benchmark", "test_benchmarks.py::test_the_quick_benchmark_measures_every_case"),
     Claim("docs/upgrading.md", None, "test_the_upgrading_commands_create_check_diff_update_and_link"),
     Claim("docs/translations.md", None, "test_the_translations_commands_update_compile_and_add_a_language"),
     Claim("docs/testing.md", None, "test_the_testing_page_lists_the_cells_and_selects_one"),

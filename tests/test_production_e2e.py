@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import secrets
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,7 @@ FRONTEND_URL = "https://frontend.example.org"
 # What the TLS-terminating proxy adds to every request it forwards (DJANGO_SECURE_PROXY_SSL_HEADER=true).
 THROUGH_THE_PROXY = {"X-Forwarded-Proto": "https"}
 WEB_WORKERS = 3
+WORKERS_TIMEOUT_SECONDS = 30
 EMAIL_TIMEOUT_SECONDS = 30
 PASSWORD = "sturdy lantern orchard"
 NEW_PASSWORD = "brand new sturdy lantern"
@@ -207,6 +209,10 @@ def run_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callabl
         started.append(gunicorn)
         base_url = f"http://127.0.0.1:{port}"
         wait_until_serving(base_url, gunicorn, deployment, "gunicorn")
+        # The preloading master forks its workers one after another: the first may answer before the last is up.
+        deadline = time.monotonic() + WORKERS_TIMEOUT_SECONDS
+        while len(gunicorn_workers(gunicorn.pid)) < WEB_WORKERS and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert len(gunicorn_workers(gunicorn.pid)) == WEB_WORKERS, deployment.log("gunicorn")
         return Running(deployment, Api(base_url))
 

@@ -6,7 +6,10 @@ Every value can be changed from the environment, so one image serves every deplo
 - WEB_CONCURRENCY, the number of worker processes (default: 2 per CPU plus 1, at most 8);
 - GUNICORN_TIMEOUT, the seconds a worker may spend on one request (default 30);
 - GUNICORN_ACCESS_LOG, `true` (one JSON object per request on stdout) or `false`;
-- FORWARDED_ALLOW_IPS, the proxies whose X-Forwarded-* headers are believed (default: loopback).
+- FORWARDED_ALLOW_IPS, the proxies whose X-Forwarded-* headers are believed (default: loopback);
+- GUNICORN_MAX_REQUESTS and GUNICORN_MAX_REQUESTS_JITTER, to replace each worker after about that many
+  requests (default 0: workers are not recycled);
+- GUNICORN_PRELOAD, `true` (the default: the project is imported once, before the workers fork) or `false`.
 
 https://docs.gunicorn.org/en/stable/settings.html
 """
@@ -110,9 +113,29 @@ workers = int(os.environ.get("WEB_CONCURRENCY", default_workers()))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On a deploy or SIGTERM, requests in flight get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-# Replace each worker after about a thousand requests, so a slow leak never grows large.
-max_requests = 1000
-max_requests_jitter = 100
+# Workers are not recycled unless asked: a recycled worker costs a fork and, without preload_app, a
+# whole import of the project, and nothing in the project leaks. A deployment that suspects a leak in
+# its own code sets GUNICORN_MAX_REQUESTS (with a jitter, so that workers do not restart together).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "0"))
+# Import the project once in the master: workers fork with it loaded (and share its memory pages), so
+# a new or recycled worker serves at once. Database and cache connections are opened per worker, on
+# first use, never at import.
+preload_app = env_flag("GUNICORN_PRELOAD", default=True)
+
+
+def when_ready(server: Any) -> None:
+    """Before the first workers fork: with preload_app, import the URLconf (and so every view) in the master too.
+
+    Django imports it on the first request otherwise, in every new worker, which is most
+    of what a recycled worker would still spend.
+    """
+    if server.cfg.preload_app:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018 (the import is the point)
+
+
 # Workers' heartbeat files on a memory file system: a slow disk cannot stall them (gunicorn's FAQ).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (not a temporary file)
 # What one request's head may hold. A Cookie header carries the access and refresh cookies

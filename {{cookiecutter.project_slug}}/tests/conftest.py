@@ -21,9 +21,9 @@ from rest_framework.test import APIClient
 
 {% if cookiecutter.auth_role == "client_service" -%}
 from {{ cookiecutter.project_slug }}.authn.keys import public_jwk, public_key_pem
-from {{ cookiecutter.project_slug }}.authn.tokens import ACCESS_TOKEN_TYPE
+from {{ cookiecutter.project_slug }}.authn.tokens import ACCESS_TOKEN_TYPE, get_token_backend
 {% else -%}
-from {{ cookiecutter.project_slug }}.authn.tokens import ACCESS_TOKEN_TYPE
+from {{ cookiecutter.project_slug }}.authn.tokens import ACCESS_TOKEN_TYPE, get_token_backend
 from {{ cookiecutter.project_slug }}.sessions.service import issue_tokens as issue_tokens_for
 {% endif %}
 from config import urls as root_urls
@@ -148,10 +148,14 @@ def user(db):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache: flows, codes and counters never leak between tests."""
+    """Each test starts with an empty cache: flows, codes and counters never leak between tests.
+
+    The token backends are rebuilt too: a client service's keeps the keys it read from the cache.
+    """
     from django.core.cache import cache
 
     cache.clear()
+    get_token_backend.cache_clear()
     yield
     cache.clear()
 

@@ -12,9 +12,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from django.urls import clear_url_caches, get_resolver
 from gunicorn import util as gunicorn_util
 from gunicorn.workers.sync import SyncWorker
 
@@ -23,7 +25,16 @@ from config.gunicorn_worker import JsonErrorSocket
 from .test_settings import PROJECT_DIR
 
 GUNICORN_CONFIG = PROJECT_DIR / "config" / "gunicorn.py"
-GUNICORN_VARIABLES = ("GUNICORN_BIND", "PORT", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "GUNICORN_ACCESS_LOG")
+GUNICORN_VARIABLES = (
+    "GUNICORN_BIND",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "GUNICORN_TIMEOUT",
+    "GUNICORN_ACCESS_LOG",
+    "GUNICORN_MAX_REQUESTS",
+    "GUNICORN_MAX_REQUESTS_JITTER",
+    "GUNICORN_PRELOAD",
+)
 
 
 def load_config(monkeypatch, **environment: str) -> dict:
@@ -55,6 +66,20 @@ def test_settings_come_from_the_environment(monkeypatch):
     assert config["workers"] == 3
     assert config["timeout"] == 12
     assert config["forwarded_allow_ips"] == "10.0.0.0/8"
+
+
+def test_workers_are_preloaded_and_not_recycled_unless_asked(monkeypatch):
+    config = load_config(monkeypatch)
+    assert config["preload_app"] is True, "a new or recycled worker must not import the project again"
+    assert (config["max_requests"], config["max_requests_jitter"]) == (0, 0)
+
+
+def test_recycling_and_preloading_come_from_the_environment(monkeypatch):
+    config = load_config(
+        monkeypatch, GUNICORN_MAX_REQUESTS="5000", GUNICORN_MAX_REQUESTS_JITTER="500", GUNICORN_PRELOAD="false"
+    )
+    assert (config["max_requests"], config["max_requests_jitter"]) == (5000, 500)
+    assert config["preload_app"] is False
 
 
 def test_the_port_variable_of_platforms_sets_the_bind(monkeypatch):
@@ -257,3 +282,11 @@ def test_both_token_cookies_and_the_csrf_cookie_reach_django(shared_gunicorn):
     status, headers, body = send_raw(shared_gunicorn, head)
     assert status == 404, body
     assert "x-request-id" in headers, "the answer is Django's, not gunicorn's"
+
+
+def test_a_preloading_master_imports_the_urlconf_before_the_workers_fork(monkeypatch):
+    config = load_config(monkeypatch)
+    clear_url_caches()
+    config["when_ready"](SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
+    # url_patterns is a cached property: it is in the resolver's __dict__ once the URLconf is imported.
+    assert "url_patterns" in get_resolver().__dict__

@@ -490,6 +490,8 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     # complete_login() sends user_logged_in, whose receiver updates last_login.
     "UPDATE_LAST_LOGIN": False,
+    # request.user with TOKEN_USER_SOURCE="claims": the claims the token carries, the row read lazily for the rest.
+    "TOKEN_USER_CLASS": "{{ cookiecutter.project_slug }}.authn.token_user.ClaimsUser",
     # Tokens name who issued them and for whom; both are checked exactly on every token.
     {%- if cookiecutter.auth_role != "client_service" %}
     # Refresh tokens, which only this issuer reads, are for AUDIENCE + "/refresh" (sessions/service.py).

@@ -47,7 +47,10 @@ DATABASES["default"] = env.db("DATABASE_URL")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production (postgres://...).")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Before reusing a persistent connection, each request checks it with a `SELECT 1` round trip
+# (docs/benchmarks.md measures it), so that a database restart costs no failed request. Turn it
+# off with CONN_HEALTH_CHECKS=false where connections are never cut under the workers.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 
 # CACHES
 # ------------------------------------------------------------------------------

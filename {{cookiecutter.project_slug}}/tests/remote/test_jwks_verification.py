@@ -2,13 +2,16 @@
 
 SECURITY.md section H (items 72 to 77) and R12: no per-request call to the auth service,
 an unknown `kid` costs at most one fetch per interval, and without the right key, issuer,
-audience or algorithm a token is refused with a 401.
+audience or algorithm a token is refused with a 401. Each process parses the keys once,
+and the requests that need them while they are fetched wait for that fetch.
 """
 
 import base64
 import hashlib
 import hmac
 import json
+import threading
+import time
 from datetime import timedelta
 
 import jwt
@@ -17,9 +20,10 @@ import requests
 import responses
 from django.conf import settings
 from django.core.cache import cache
+from jwt import PyJWK, PyJWKClientError
 
 from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem, key_id, public_jwk, public_key_pem
-from {{ cookiecutter.project_slug }}.remote.jwks import FETCH_LOCK_CACHE_KEY, JWKS_CACHE_KEY
+from {{ cookiecutter.project_slug }}.remote.jwks import FETCH_LOCK_CACHE_KEY, JWKS_CACHE_KEY, CachedJWKSClient
 
 from ..tokens import authenticated, signing_key_id
 from .conftest import JWKS_PATH, ME_URL, auth_service_url, jwks_fetches
@@ -157,3 +161,56 @@ def test_an_unreachable_auth_service_fails_closed_for_unknown_keys(api_client, r
 def test_the_keys_are_shared_through_the_django_cache(api_client, remote_token):
     api_client.get(ME_URL, **authenticated(remote_token()))
     assert signing_key_id() in cache.get(JWKS_CACHE_KEY)["keys"]
+
+
+def test_a_process_parses_the_keys_once_and_then_needs_neither_the_cache_nor_the_auth_service(auth_service):
+    client = CachedJWKSClient()
+    key = client.get_signing_key(signing_key_id())
+    # Within JWKS_REFETCH_INTERVAL, the process's own copy answers: the shared key set may even be gone.
+    cache.delete(JWKS_CACHE_KEY)
+    assert client.get_signing_key(signing_key_id()) is key
+    assert jwks_fetches(auth_service) == 1
+
+
+def test_requests_that_need_the_keys_while_they_are_fetched_wait_for_that_one_fetch(auth_service, jwks_keys):
+    # Four workers sharing one cache and starting with no key set, as a service that starts under load.
+    fetching = threading.Event()
+
+    def slow_jwks(request):
+        fetching.set()
+        time.sleep(0.5)
+        return 200, {"Content-Type": "application/json"}, json.dumps({"keys": jwks_keys})
+
+    auth_service.remove(responses.GET, auth_service_url(JWKS_PATH))
+    auth_service.add_callback(responses.GET, auth_service_url(JWKS_PATH), callback=slow_jwks)
+    workers = [CachedJWKSClient() for _ in range(4)]
+    found: dict[int, object] = {}
+
+    def verify(number: int) -> None:
+        try:
+            found[number] = workers[number].get_signing_key(signing_key_id())
+        except PyJWKClientError as error:
+            found[number] = error
+
+    threads = [threading.Thread(target=verify, args=(number,)) for number in range(4)]
+    threads[0].start()
+    assert fetching.wait(timeout=5)
+    for thread in threads[1:]:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(found) == 4, found
+    assert all(isinstance(key, PyJWK) for key in found.values()), found
+    assert jwks_fetches(auth_service) == 1, "the waiting requests must not fetch again, nor be refused"
+
+
+def test_nobody_waits_for_a_fetch_that_failed(auth_service, settings):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "JWKS_FETCH_TIMEOUT": timedelta(seconds=5)}
+    auth_service.replace(responses.GET, auth_service_url(JWKS_PATH), body=requests.ConnectionError("down"))
+    with pytest.raises(PyJWKClientError):
+        CachedJWKSClient().get_signing_key(signing_key_id())
+    started = time.monotonic()
+    with pytest.raises(PyJWKClientError):
+        CachedJWKSClient().get_signing_key(signing_key_id())
+    assert time.monotonic() - started < 1, "within the interval, a failed fetch is not waited for"
+    assert jwks_fetches(auth_service) == 1

@@ -1,8 +1,9 @@
 """Authenticating requests by their Bearer access token.
 
 GATEHOUSE["TOKEN_USER_SOURCE"] decides what `request.user` is: "claims" builds it
-from the token (simplejwt's TokenUser, no database query), "database" loads the user
-row (one query, and a deactivated or deleted user is refused at once).
+from the token (authn/token_user.py: no query for what the claims carry, the row read
+lazily for the rest), "database" loads the user row (one query for the columns
+authentication needs, and a deactivated or deleted user is refused at once).
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
@@ -19,25 +19,22 @@ from rest_framework_simplejwt import authentication as simplejwt_authentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from .conf import auth_cookie_names, gatehouse_settings
 from .errors import TokenNotValid
 from .signals import access_token_authenticated
+from .token_user import CLAIMED_FIELDS, ClaimsUser
 from .tokens import check_token_version
 from .transports.base import get_transport
 
 if TYPE_CHECKING:
     from ..users.models import User
 
-# simplejwt's messages that reach clients as a `detail` and that its own catalogues lack in a language
-# this project ships (its French has none of these): ours has them, and gettext takes a message from
-# whichever installed app translates it.
-SIMPLEJWT_MESSAGES = (
-    gettext_noop("Token is invalid"),
-    gettext_noop("Token is expired"),
-    gettext_noop("Authorization header must contain two space-delimited values"),
-    gettext_noop("The user's password has been changed."),
-)
+# A message of simplejwt's that reaches clients as a `detail` and that its own catalogues lack in a language
+# this project ships (its French): ours has it, and gettext takes a message from whichever installed app
+# translates it. The others it lacks are raised here and in tokens.py, in our words.
+SIMPLEJWT_MESSAGES = (gettext_noop("Authorization header must contain two space-delimited values"),)
 # The values of GATEHOUSE["TOKEN_USER_SOURCE"].
 FROM_CLAIMS = "claims"
 FROM_DATABASE = "database"
@@ -113,13 +110,39 @@ class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
             raise TokenNotValid(token_error_detail(error)) from error
 
     def get_user(self, validated_token: Token) -> Any:
-        """The model user ("database"), or simplejwt's TokenUser built from the claims ("claims")."""
+        """The model user ("database"), or the user made of the claims ("claims", SIMPLE_JWT["TOKEN_USER_CLASS"])."""
         if gatehouse_settings.TOKEN_USER_SOURCE == FROM_DATABASE:
-            return super().get_user(validated_token)
+            return self.get_database_user(validated_token)
         # As simplejwt's JWTStatelessUserAuthentication: a user made of the token's claims.
         if api_settings.USER_ID_CLAIM not in validated_token:
-            raise TokenNotValid(_("Token contained no recognizable user identification"))
+            raise TokenNotValid(gettext("Token contained no recognizable user identification"))
         return api_settings.TOKEN_USER_CLASS(validated_token)
+
+    def get_database_user(self, validated_token: Token) -> Any:
+        """simplejwt's user lookup, reading only the columns authentication and the claims need.
+
+        The other fields are loaded when code reads them; the password hash only when
+        SIMPLE_JWT["CHECK_REVOKE_TOKEN"] compares it with the token's claim.
+        """
+        if api_settings.USER_ID_CLAIM not in validated_token:
+            raise TokenNotValid("Token contained no recognizable user identification")
+        fields = [api_settings.USER_ID_FIELD, "is_active", *CLAIMED_FIELDS]
+        if api_settings.CHECK_REVOKE_TOKEN:
+            fields.append("password")
+        user = (
+            self.user_model.objects.only(*fields)
+            .filter(**{api_settings.USER_ID_FIELD: validated_token[api_settings.USER_ID_CLAIM]})
+            .first()
+        )
+        if user is None:
+            raise TokenNotValid(gettext("User not found"))
+        if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
+            raise TokenNotValid(gettext("User is inactive"))
+        if api_settings.CHECK_REVOKE_TOKEN and validated_token.get(
+            api_settings.REVOKE_TOKEN_CLAIM
+        ) != get_md5_hash_password(user.password):
+            raise TokenNotValid(gettext("The user's password has been changed."))
+        return user
 
 
 def authenticated_user(request: Request) -> User:
@@ -131,10 +154,13 @@ def authenticated_user(request: Request) -> User:
     user_model = get_user_model()
     if isinstance(request.user, user_model):
         return request.user
+    if isinstance(request.user, ClaimsUser):
+        # The row it may already have read for this request.
+        return request.user.loaded_row()
     # The plugin refuses None for a primary key lookup; Django takes it as `IS NULL`, which finds nobody.
     user = user_model.objects.filter(pk=request.user.pk).first()  # type: ignore[misc]
     if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
-        raise TokenNotValid(_("The token's user is inactive or deleted."))
+        raise TokenNotValid(gettext("The token's user is inactive or deleted."))
     return user
 
 

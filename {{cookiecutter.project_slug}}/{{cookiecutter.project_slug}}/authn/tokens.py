@@ -20,7 +20,10 @@ one by one (`DELETE sessions/<id>/` marks it in the cache for an access-token li
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -28,7 +31,8 @@ from typing import Any, ClassVar
 import jwt
 from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from jwt import PyJWKClientError
 from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt import tokens as simplejwt_tokens
 from rest_framework_simplejwt.backends import TokenBackend
@@ -129,30 +133,81 @@ class KeySetTokenBackend(TokenBackend):
         )
 
     def decode(self, token: Any, verify: bool = True) -> dict[str, Any]:
-        """The verified payload of `token`, checked against each key in turn; a token of another `typ` is refused."""
-        if verify:
-            self.check_type(token)
+        """The verified payload of `token`, checked against each key in turn; a token of another `typ` is refused.
+
+        The header is read once, for its `typ` and, with a JWKS client, its `kid`; then the
+        token is decoded once.
+        """
+        if not verify:
+            return super().decode(token, verify=False)
+        header = self.checked_header(token)
         try:
-            return super().decode(token, verify=verify)
+            return self.decode_with(token, self.verifying_key_for(token, header))
         except TokenBackendExpiredToken:
             # The signature was good: another key would not make the token younger.
             raise
         except TokenBackendError:
             for backend in self.extra_backends:
                 try:
-                    return backend.decode(token, verify=verify)
+                    return backend.decode(token)
                 except TokenBackendError:
                     continue
             raise
 
-    def check_type(self, token: Any) -> None:
-        """Refuse (TokenBackendError) a token whose header's `typ` is not this backend's, or that has none."""
+    def verifying_key_for(self, token: Any, header: dict[str, Any]) -> Any:
+        """The key that verifies `token`: the JWKS client's for the header's `kid`, else the configured one."""
+        if self.jwks_client is None or self.algorithm.startswith("HS"):
+            return self.get_verifying_key(token)
         try:
-            header = jwt.get_unverified_header(token)
+            return self.jwks_client.get_signing_key(header.get("kid", "")).key
+        except PyJWKClientError as error:
+            raise TokenBackendError(gettext("Token is invalid")) from error
+
+    def decode_with(self, token: Any, key: Any) -> dict[str, Any]:
+        """simplejwt's verification of `token` with `key`: signature, pinned algorithm, `exp`, `iss`, `aud`."""
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[self.algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.get_leeway(),
+                options={"verify_aud": self.audience is not None, "verify_signature": True},
+            )
+        except jwt.InvalidAlgorithmError as error:
+            raise TokenBackendError(gettext("Invalid algorithm specified")) from error
+        except jwt.ExpiredSignatureError as error:
+            raise TokenBackendExpiredToken(gettext("Token is expired")) from error
         except jwt.InvalidTokenError as error:
-            raise TokenBackendError("Token is invalid") from error
+            raise TokenBackendError(gettext("Token is invalid")) from error
+
+    def checked_header(self, token: Any) -> dict[str, Any]:
+        """The token's JOSE header; TokenBackendError when it is unreadable or its `typ` is not this backend's."""
+        header = unverified_header(token)
         if media_type(header.get("typ")) != media_type(self.jose_type):
-            raise TokenBackendError("Token has wrong type")
+            raise TokenBackendError(gettext("Token has wrong type"))
+        return header
+
+
+def unverified_header(token: Any) -> dict[str, Any]:
+    """The JOSE header of a compact JWS, unverified; TokenBackendError when it is not a JSON object.
+
+    Only the first segment is decoded: PyJWT's get_unverified_header would decode and
+    check the whole token, which its verification does again. What is read here only
+    chooses the key and refuses other types; the signature is checked over the token as sent.
+    """
+    text = token.decode("ascii", errors="replace") if isinstance(token, bytes) else str(token)
+    segment, dot, _rest = text.partition(".")
+    if not dot:
+        raise TokenBackendError(gettext("Token is invalid"))
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, binascii.Error) as error:
+        raise TokenBackendError(gettext("Token is invalid")) from error
+    if not isinstance(header, dict):
+        raise TokenBackendError(gettext("Token is invalid"))
+    return header
 
 
 @functools.cache
@@ -288,4 +343,4 @@ def check_token_version(access: simplejwt_tokens.Token) -> None:
     session_key = ended_session_key(access.get(SESSION_ID_CLAIM))
     found = cache.get_many([version_key, session_key])
     if access.get(VERSION_CLAIM) != int(found.get(version_key, 0)) or found.get(session_key):
-        raise TokenNotValid(_("The token has been revoked."))
+        raise TokenNotValid(gettext("The token has been revoked."))
