@@ -21,6 +21,9 @@ urlpatterns = [
     path("api/auth/", include("{{ cookiecutter.project_slug }}.login.urls")),
     path("api/auth/", include("{{ cookiecutter.project_slug }}.sessions.urls")),
     path("api/auth/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
+    {%- if cookiecutter.use_mfa == "y" %}
+    path("api/auth/mfa/", include("{{ cookiecutter.project_slug }}.mfa.urls")),
+    {%- endif %}
     {%- endif %}
     {%- if cookiecutter.auth_role == "auth_service" %}
     path(".well-known/jwks.json", JWKSView.as_view(), name="jwks"),

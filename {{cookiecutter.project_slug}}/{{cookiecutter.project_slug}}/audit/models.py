@@ -33,6 +33,9 @@ class AuthEvent(models.Model):
         EMAIL_CHANGED = "email_changed", _("email changed")
         PASSWORD_CHANGED = "password_changed", _("password changed")
         PASSWORD_RESET = "password_reset", _("password reset")
+        SECOND_FACTOR_ADDED = "second_factor_added", _("second factor added")
+        SECOND_FACTOR_REMOVED = "second_factor_removed", _("second factor removed")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

@@ -155,6 +155,18 @@ DEFAULTS: dict[str, Any] = {
     "INSTANT_ACCESS_REVOCATION": False,
     # How long the audit log (AuthEvent) keeps its rows; a daily task deletes older ones.
     "AUDIT_LOG_RETENTION": timedelta(days=90),
+    # Second factors (mfa/, docs/mfa.md). Fernet keys (urlsafe base64 of 32 bytes) that encrypt TOTP secrets:
+    # the first encrypts, all decrypt (a rotation puts the new key first). The TOTP issuer shown by
+    # authenticator apps (empty: SITE_NAME), and how many recovery codes a set holds.
+    "MFA_ENCRYPTION_KEYS": [],
+    "MFA_TOTP_ISSUER": "",
+    "MFA_RECOVERY_CODE_COUNT": 10,
+    # Passkeys (WebAuthn): the relying party id (the site's domain), its name (empty: SITE_NAME), the origins
+    # whose ceremonies are accepted, and how long a registration's challenge waits for its answer.
+    "WEBAUTHN_RP_ID": "",
+    "WEBAUTHN_RP_NAME": "",
+    "WEBAUTHN_ORIGINS": [],
+    "WEBAUTHN_CHALLENGE_TTL": timedelta(minutes=5),
     # With DEBUG on and authn.dev_auto_login.DevAutoLoginAuthentication listed, requests without
     # credentials act as the user with this email (local settings read DJANGO_DEV_AUTO_LOGIN_EMAIL).
     "DEV_AUTO_LOGIN_EMAIL": "",

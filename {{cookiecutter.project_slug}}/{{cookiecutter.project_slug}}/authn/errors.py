@@ -6,7 +6,12 @@ shape of the API contract. Tests and docs refer to the codes by these constants.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rest_framework import exceptions, status
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 # Codes (the `code` of an error entry).
 INVALID_CREDENTIALS = "invalid_credentials"
@@ -38,7 +43,8 @@ class AuthnError(exceptions.APIException):
 
     status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "error"
-    default_detail = "The request could not be completed."
+    # A text, or a lazy translation (`gettext_lazy`) that follows the request's language.
+    default_detail: str | StrPromise = "The request could not be completed."
     # The field the error is about, rendered as `attr` (None for the request as a whole).
     attr: str | None = None
 

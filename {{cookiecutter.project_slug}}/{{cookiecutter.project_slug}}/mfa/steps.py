@@ -1,0 +1,90 @@
+"""The `mfa` step: what every login of a user with a second factor answers before its tokens are issued.
+
+The mfa app registers `SecondFactorRequirement` with login/completion.py, so the step
+follows the last step of every scenario, custom ones included, for the accounts it applies
+to; for the others nothing changes. The step takes `{"code"}`, a TOTP code or a recovery
+code. Its schema is the same for every account, so neither `options/` nor the step tells
+which factors an account has. A wrong answer is a `FactorRejected`: it counts against the
+flow and against the account's one lockout budget, with every other factor's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
+
+from ..accounts.reauthentication import ReauthenticationFactor
+from ..authn.errors import CodeInvalid
+from ..login.completion import CompletionRequirement
+from ..login.scenarios import Step, StepContext
+from ..login.scenarios.schemas import AUTOCOMPLETE, object_schema
+from .factors import CODE_PATTERN, check_code, has_second_factor
+from .serializers import StrictRegexField
+
+if TYPE_CHECKING:
+    from ..users.models import User
+
+# The longest code: a recovery code with its hyphen.
+CODE_MAX_LENGTH = 11
+
+
+def code_schema() -> dict[str, Any]:
+    """A TOTP code (six ASCII digits) or a recovery code (`xxxxx-xxxxx`, the hyphen optional)."""
+    return {
+        "type": "string",
+        "title": str(_("Code")),
+        "description": str(_("The 6-digit code of the authenticator app, or a recovery code.")),
+        AUTOCOMPLETE: "one-time-code",
+        "minLength": 6,
+        "maxLength": CODE_MAX_LENGTH,
+        "pattern": CODE_PATTERN,
+        "writeOnly": True,
+    }
+
+
+class CodeField(StrictRegexField):
+    """The `code` of `reauthenticate/`: the same strings as the `mfa` step's `code`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("write_only", True)
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("help_text", _("A TOTP code or a recovery code, instead of the password."))
+        super().__init__(CODE_PATTERN, min_length=6, max_length=CODE_MAX_LENGTH, **kwargs)
+
+
+class SecondFactorStep(Step):
+    """`mfa`: a TOTP code or a recovery code of the account the flow's earlier steps proved."""
+
+    key = "mfa"
+    errors = (CodeInvalid,)
+
+    def get_schema(self) -> dict[str, Any]:
+        return object_schema({"code": code_schema()}, title=str(_("Second factor")))
+
+    def handle(self, context: StepContext, data: dict[str, Any]) -> None:
+        user = context.user
+        if user is None:
+            raise CodeInvalid()
+        check_code(context.request, user, data["code"])
+
+    @classmethod
+    def reauthentication_factor(cls) -> ReauthenticationFactor:
+        """`reauthenticate/` takes the same `code` instead of the password."""
+        return ReauthenticationFactor(field="code", serializer_field=CodeField, verify=verify_code, errors=(CodeInvalid,))
+
+
+def verify_code(request: Request, user: User, code: Any) -> None:
+    """Check the `code` of a reauthentication (a TOTP or recovery code of `user`)."""
+    check_code(request, user, code)
+
+
+class SecondFactorRequirement(CompletionRequirement):
+    """Every login of an account with a second factor ends with the `mfa` step."""
+
+    step = SecondFactorStep()
+
+    def applies(self, context: StepContext, user: User) -> bool:
+        return has_second_factor(user)
