@@ -184,7 +184,11 @@ def on_password_reset(sender: type, request: HttpRequest, user: User, **kwargs: 
 
 def on_second_factor_added(sender: type, request: HttpRequest | None, user: User, factor: str, **kwargs: Any) -> None:
     record(
-        AuthEvent.Kind.SECOND_FACTOR_ADDED, request, user=user, identifier_hash=user_identifier_hash(user), factor=factor
+        AuthEvent.Kind.SECOND_FACTOR_ADDED,
+        request,
+        user=user,
+        identifier_hash=user_identifier_hash(user),
+        factor=factor,
     )
 
 

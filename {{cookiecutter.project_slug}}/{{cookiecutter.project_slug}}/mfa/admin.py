@@ -26,9 +26,7 @@ def remove_second_factors(modeladmin: Any, request: HttpRequest, queryset: Query
         remove_every_factor(request, user)
     modeladmin.message_user(
         request,
-        ngettext(
-            "Removed the second factors of %d user.", "Removed the second factors of %d users.", len(users)
-        )
+        ngettext("Removed the second factors of %d user.", "Removed the second factors of %d users.", len(users))
         % len(users),
     )
 

@@ -25,7 +25,11 @@ def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list[checks
         try:
             Fernet(key)
         except (ValueError, TypeError):
-            return [checks.Error(f"Key {position + 1} of MFA_ENCRYPTION_KEYS is not a Fernet key.", hint=hint, id="mfa.E001")]
+            return [
+                checks.Error(
+                    f"Key {position + 1} of MFA_ENCRYPTION_KEYS is not a Fernet key.", hint=hint, id="mfa.E001"
+                )
+            ]
     return []
 
 

@@ -73,7 +73,9 @@ class SecondFactorStep(Step):
     @classmethod
     def reauthentication_factor(cls) -> ReauthenticationFactor:
         """`reauthenticate/` takes the same `code` instead of the password."""
-        return ReauthenticationFactor(field="code", serializer_field=CodeField, verify=verify_code, errors=(CodeInvalid,))
+        return ReauthenticationFactor(
+            field="code", serializer_field=CodeField, verify=verify_code, errors=(CodeInvalid,)
+        )
 
 
 def verify_code(request: Request, user: User, code: Any) -> None:

@@ -21,7 +21,13 @@ from ..authn.authentication import authenticated_user
 from ..authn.errors import ReauthenticationRequired
 from ..authn.permissions import RecentAuthentication
 from . import factors, totp_setup
-from .errors import ConfirmationCodeInvalid, SecondFactorRequired, TotpAlreadyEnabled, TotpNotEnabled, TotpSetupRequired
+from .errors import (
+    ConfirmationCodeInvalid,
+    SecondFactorRequired,
+    TotpAlreadyEnabled,
+    TotpNotEnabled,
+    TotpSetupRequired,
+)
 from .serializers import RecoveryCodesSerializer, SecondFactorsSerializer, TotpConfirmSerializer, TotpSetupSerializer
 
 
