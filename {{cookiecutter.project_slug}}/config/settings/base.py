@@ -404,6 +404,9 @@ GATEHOUSE = {
         {%- if cookiecutter.use_password_then_email_code == "y" %}
         "{{ cookiecutter.project_slug }}.login.scenarios.PasswordAndEmailCodeScenario",
         {%- endif %}
+        {%- if cookiecutter.use_mfa == "y" %}
+        "{{ cookiecutter.project_slug }}.mfa.scenarios.PasskeyScenario",
+        {%- endif %}
     ],
     {%- endif %}
     # Where tokens travel (the token_transport answer; authn/transports/).

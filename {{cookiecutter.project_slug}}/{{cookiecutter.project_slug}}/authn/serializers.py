@@ -113,6 +113,12 @@ class LoginNeedsStepSerializer(serializers.Serializer):
         read_only=True, help_text='The JSON Schema of the next step\'s body (its fields and "flow").'
     )
     expires_in = serializers.IntegerField(read_only=True, help_text="Seconds left to finish the flow.")
+    # Not read-only, so that the schema does not require it: only some steps have options.
+    options = serializers.JSONField(
+        required=False,
+        help_text="What the next step needs besides its schema, for the steps that have any: the WebAuthn "
+        "request options (`publicKey` of `navigator.credentials.get()`) of a passkey step.",
+    )
 
 
 class LoginCompleteSerializer(serializers.Serializer):

@@ -86,17 +86,19 @@ class ScenarioRunner:
                 return self.complete(context, user, attempt)
         flow.move_to(next_step.key)
         next_step.enter(context)
+        options = next_step.client_options(context)
         token = self.store.save(flow)
         self.send_step_completed(context, step)
-        return Response(
-            {
-                "status": LOGIN_NEEDS_STEP,
-                "flow": token,
-                "next_step": next_step.key,
-                "schema": self.scenario.body_schema(next_step),
-                "expires_in": flow.expires_in,
-            }
-        )
+        answer = {
+            "status": LOGIN_NEEDS_STEP,
+            "flow": token,
+            "next_step": next_step.key,
+            "schema": self.scenario.body_schema(next_step),
+            "expires_in": flow.expires_in,
+        }
+        if options is not None:
+            answer["options"] = options
+        return Response(answer)
 
     def check_answer(
         self, step: Step, context: StepContext, data: dict[str, Any], attempt: lockout.Attempt, *, last: bool

@@ -71,6 +71,15 @@ class PasskeyInvalid(FactorRejected):
     attr = "credential"
 
 
+class PasskeyRegistrationInvalid(AuthnError):
+    """A registration answer that does not verify (another origin or challenge, a malformed attestation), or
+    of a credential already registered."""
+
+    default_code = PASSKEY_INVALID
+    default_detail = _("The passkey could not be verified.")
+    attr = "credential"
+
+
 class PasskeyChallengeExpired(AuthnError):
     """`passkeys/register/` whose challenge (of `passkeys/register/options/`) expired or was used."""
 

@@ -74,3 +74,23 @@ class RecoveryCodesSerializer(serializers.Serializer):
     """A new set of recovery codes, shown once: each works once, and the previous set no longer works."""
 
     recovery_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+class PasskeyRegistrationSerializer(StrictSerializer):
+    """The body of `passkeys/register/`: the browser's answer to the creation options, and a name for the passkey."""
+
+    credential = serializers.JSONField(
+        write_only=True,
+        help_text=_("The PublicKeyCredential of navigator.credentials.create(), as JSON (toJSON())."),
+    )
+    name = serializers.CharField(max_length=64, write_only=True, help_text=_("How the user tells it from others."))
+
+    def validate_credential(self, value: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(_("Expected a JSON object."), code="invalid")
+        return value
+
+    def validate_name(self, value: Any) -> str:
+        if not isinstance(self.initial_data.get("name"), str):
+            raise serializers.ValidationError(_("Not a valid string."), code="invalid")
+        return str(value)

@@ -2,10 +2,12 @@
 
 The mfa app registers `SecondFactorRequirement` with login/completion.py, so the step
 follows the last step of every scenario, custom ones included, for the accounts it applies
-to; for the others nothing changes. The step takes `{"code"}`, a TOTP code or a recovery
-code. Its schema is the same for every account, so neither `options/` nor the step tells
-which factors an account has. A wrong answer is a `FactorRejected`: it counts against the
-flow and against the account's one lockout budget, with every other factor's.
+to; for the others nothing changes. The step takes `{"code"}` (a TOTP code or a recovery
+code) or `{"credential"}` (a passkey's assertion, to the challenge of the answer's
+`options`). Its schema and options are the same for every account, so neither `options/`
+nor the step tells which factors an account has. A wrong answer is a `FactorRejected`: it
+counts against the flow and against the account's one lockout budget, with every other
+factor's.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ from ..authn.errors import CodeInvalid
 from ..login.completion import CompletionRequirement
 from ..login.scenarios import Step, StepContext
 from ..login.scenarios.schemas import AUTOCOMPLETE, object_schema
+from .errors import PasskeyInvalid
 from .factors import CODE_PATTERN, check_code, has_second_factor
+from .scenarios import (
+    SECOND_FACTOR_DONE,
+    asserted_passkey,
+    assertion_options,
+    check_assertion,
+    credential_schema,
+    start_assertion,
+)
 from .serializers import StrictRegexField
 
 if TYPE_CHECKING:
@@ -56,19 +67,38 @@ class CodeField(StrictRegexField):
 
 
 class SecondFactorStep(Step):
-    """`mfa`: a TOTP code or a recovery code of the account the flow's earlier steps proved."""
+    """`mfa`: a TOTP code, a recovery code or a passkey of the account the flow's earlier steps proved."""
 
     key = "mfa"
-    errors = (CodeInvalid,)
+    errors = (CodeInvalid, PasskeyInvalid)
 
     def get_schema(self) -> dict[str, Any]:
-        return object_schema({"code": code_schema()}, title=str(_("Second factor")))
+        schema = object_schema(
+            {"code": code_schema(), "credential": credential_schema()}, title=str(_("Second factor"))
+        )
+        # One of the two: `required` lists neither, `oneOf` asks for exactly one.
+        schema["required"] = []
+        schema["oneOf"] = [{"required": ["code"]}, {"required": ["credential"]}]
+        return schema
+
+    def enter(self, context: StepContext) -> None:
+        # Every account gets a challenge, whether or not it has a passkey.
+        start_assertion(context)
+
+    def client_options(self, context: StepContext) -> dict[str, Any] | None:
+        return assertion_options(context)
 
     def handle(self, context: StepContext, data: dict[str, Any]) -> None:
         user = context.user
         if user is None:
             raise CodeInvalid()
-        check_code(context.request, user, data["code"])
+        if "code" in data:
+            check_code(context.request, user, data["code"])
+            return
+        passkey = asserted_passkey(context, data["credential"])
+        if passkey is None or passkey.user_id != user.pk:
+            raise PasskeyInvalid()
+        check_assertion(context, data["credential"], require_user_verification=False)
 
     @classmethod
     def reauthentication_factor(cls) -> ReauthenticationFactor:
@@ -84,9 +114,9 @@ def verify_code(request: Request, user: User, code: Any) -> None:
 
 
 class SecondFactorRequirement(CompletionRequirement):
-    """Every login of an account with a second factor ends with the `mfa` step."""
+    """Every login of an account with a second factor ends with the `mfa` step, unless a passkey made it."""
 
     step = SecondFactorStep()
 
     def applies(self, context: StepContext, user: User) -> bool:
-        return has_second_factor(user)
+        return not context.flow.data.get(SECOND_FACTOR_DONE) and has_second_factor(user)

@@ -13,6 +13,13 @@ ALL_URLPATTERNS: list[URLPattern] = [
     path("totp/confirm/", views.TotpConfirmView.as_view(), name="mfa-totp-confirm"),
     path("totp/disable/", views.TotpDisableView.as_view(), name="mfa-totp-disable"),
     path("recovery-codes/", views.RecoveryCodesView.as_view(), name="mfa-recovery-codes"),
+    path(
+        "passkeys/register/options/",
+        views.PasskeyRegistrationOptionsView.as_view(),
+        name="mfa-passkey-registration-options",
+    ),
+    path("passkeys/register/", views.PasskeyRegistrationView.as_view(), name="mfa-passkey-registration"),
+    path("passkeys/<int:passkey_id>/", views.PasskeyView.as_view(), name="mfa-passkey"),
 ]
 
 urlpatterns = served(ALL_URLPATTERNS)

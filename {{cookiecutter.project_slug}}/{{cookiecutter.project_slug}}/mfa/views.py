@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.cache import add_never_cache_headers
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
@@ -20,15 +21,25 @@ from rest_framework.views import APIView
 from ..authn.authentication import authenticated_user
 from ..authn.errors import ReauthenticationRequired
 from ..authn.permissions import RecentAuthentication
-from . import factors, totp_setup
+from . import factors, passkeys, totp_setup
 from .errors import (
     ConfirmationCodeInvalid,
+    PasskeyChallengeExpired,
+    PasskeyNotFound,
+    PasskeyRegistrationInvalid,
     SecondFactorRequired,
     TotpAlreadyEnabled,
     TotpNotEnabled,
     TotpSetupRequired,
 )
-from .serializers import RecoveryCodesSerializer, SecondFactorsSerializer, TotpConfirmSerializer, TotpSetupSerializer
+from .serializers import (
+    PasskeyRegistrationSerializer,
+    PasskeySerializer,
+    RecoveryCodesSerializer,
+    SecondFactorsSerializer,
+    TotpConfirmSerializer,
+    TotpSetupSerializer,
+)
 
 
 class MfaView(APIView):
@@ -102,3 +113,48 @@ class RecoveryCodesView(MfaView):
     def post(self, request: Request) -> Response:
         codes = totp_setup.regenerate_recovery_codes(authenticated_user(request))
         return Response(RecoveryCodesSerializer({"recovery_codes": codes}).data)
+
+
+class PasskeyRegistrationOptionsView(MfaView):
+    """Creation options for a new passkey (`publicKey` of `navigator.credentials.create()`), with a fresh challenge.
+
+    The challenge waits on the server for WEBAUTHN_CHALLENGE_TTL; asking again replaces it.
+    Needs a recent authentication.
+    """
+
+    permission_classes = [IsAuthenticated, RecentAuthentication]
+    openapi_errors = (ReauthenticationRequired,)
+
+    @extend_schema(
+        request=None,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="WebAuthn creation options, as JSON.")},
+    )
+    def post(self, request: Request) -> Response:
+        return Response(passkeys.registration_options(authenticated_user(request)))
+
+
+class PasskeyRegistrationView(MfaView):
+    """Register a passkey: the browser's answer to the pending challenge, and its name."""
+
+    openapi_errors = (PasskeyRegistrationInvalid, PasskeyChallengeExpired)
+
+    @extend_schema(request=PasskeyRegistrationSerializer, responses={201: PasskeySerializer})
+    def post(self, request: Request) -> Response:
+        serializer = PasskeyRegistrationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        passkey = passkeys.register(request, authenticated_user(request), data["credential"], data["name"])
+        return Response(PasskeySerializer(passkey).data, status=status.HTTP_201_CREATED)
+
+
+class PasskeyView(MfaView):
+    """Delete a passkey of the authenticated user; another user's or an unknown id is not found."""
+
+    permission_classes = [IsAuthenticated, RecentAuthentication]
+    openapi_errors = (ReauthenticationRequired, PasskeyNotFound)
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="The passkey is deleted.")})
+    def delete(self, request: Request, passkey_id: int) -> Response:
+        if not passkeys.delete(request, authenticated_user(request), passkey_id):
+            raise PasskeyNotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -34,6 +34,8 @@ class StepContext:
     request: Request
     scenario: Scenario
     flow: Flow
+    # What a step looked up for this request and needs again in it (`identify()` then `handle()`); never stored.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def user(self) -> User | None:
@@ -78,6 +80,14 @@ class Step(abc.ABC):
 
     def enter(self, context: StepContext) -> None:  # noqa: B027 (an optional hook; most steps prepare nothing)
         """Prepare the step when the flow reaches it, before its answer is asked for (send a code)."""
+
+    def client_options(self, context: StepContext) -> dict[str, Any] | None:
+        """What a client needs to answer the step besides its schema, sent as `options` when the flow reaches it.
+
+        None for most steps; a passkey step gives the WebAuthn request options (its challenge),
+        which `enter()` has kept in the flow.
+        """
+        return None
 
     def identify(self, context: StepContext, data: dict[str, Any]) -> str | None:
         """The identifier (a normalized email) that attempts at this step count against.
