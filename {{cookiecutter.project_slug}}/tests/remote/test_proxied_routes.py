@@ -21,7 +21,7 @@ from .conftest import JWKS_PATH, auth_service_url
 pytestmark = pytest.mark.django_db
 
 # A value for each route argument.
-ROUTE_ARGUMENTS = {"scenario": "password", "session_id": "0123456789abcdef0123456789abcdef"}
+ROUTE_ARGUMENTS = {"scenario": "password", "session_id": "0123456789abcdef0123456789abcdef", "passkey_id": "1"}
 AUTHENTICATED_ROUTES = [route for route in PROXIED_ROUTES if route.authenticated]
 # What the auth service serves to browsers besides `me/` (its login/, sessions/ and accounts/ urls.py).
 AUTH_SERVICE_ROUTES = {
@@ -44,6 +44,17 @@ AUTH_SERVICE_ROUTES = {
     ("post", "email/change/confirm/"),
     ("post", "me/delete/"),
     ("get", "me/export/"),
+    {%- if cookiecutter.use_mfa == "y" %}
+    # Its mfa/urls.py.
+    ("get", "mfa/"),
+    ("post", "mfa/totp/setup/"),
+    ("post", "mfa/totp/confirm/"),
+    ("post", "mfa/totp/disable/"),
+    ("post", "mfa/recovery-codes/"),
+    ("post", "mfa/passkeys/register/options/"),
+    ("post", "mfa/passkeys/register/"),
+    ("delete", "mfa/passkeys/<int:passkey_id>/"),
+    {%- endif %}
 }
 
 

@@ -40,7 +40,7 @@ from webauthn.helpers.structs import (
 )
 
 from ..authn.conf import gatehouse_settings
-from .errors import PasskeyChallengeExpired, PasskeyInvalid, PasskeyRegistrationInvalid
+from ..authn.errors import PasskeyChallengeExpired, PasskeyInvalid, PasskeyRegistrationInvalid
 from .factors import PASSKEY, factor_added, factor_removed
 from .models import Passkey
 

@@ -17,11 +17,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
+from ..authn.errors import PasskeyInvalid
 from ..login.scenarios import Scenario, Step, StepContext
 from ..login.scenarios.schemas import object_schema
 from ..users.managers import normalize_email
 from . import passkeys
-from .errors import PasskeyInvalid
 
 # Where a flow keeps the challenge of its passkey step, and the mark that a passkey answered it.
 CHALLENGE = "passkey_challenge"

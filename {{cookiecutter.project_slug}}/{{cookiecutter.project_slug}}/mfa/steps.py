@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 
 from ..accounts.reauthentication import ReauthenticationFactor
-from ..authn.errors import CodeInvalid
+from ..authn.errors import CodeInvalid, PasskeyInvalid
 from ..login.completion import CompletionRequirement
 from ..login.scenarios import Step, StepContext
 from ..login.scenarios.schemas import AUTOCOMPLETE, object_schema
-from .errors import PasskeyInvalid
 from .factors import CODE_PATTERN, check_code, has_second_factor
 from .scenarios import (
     SECOND_FACTOR_DONE,

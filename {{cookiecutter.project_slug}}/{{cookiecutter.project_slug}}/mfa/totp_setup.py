@@ -13,9 +13,9 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from ..authn.errors import ConfirmationCodeInvalid, SecondFactorRequired, TotpAlreadyEnabled, TotpSetupRequired
 from . import recovery, totp
 from .encryption import decrypt, encrypt
-from .errors import ConfirmationCodeInvalid, SecondFactorRequired, TotpAlreadyEnabled, TotpSetupRequired
 from .factors import TOTP, factor_added, has_second_factor
 from .models import TOTPDevice
 

@@ -19,19 +19,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..authn.authentication import authenticated_user
-from ..authn.errors import ReauthenticationRequired
-from ..authn.permissions import RecentAuthentication
-from . import factors, passkeys, totp_setup
-from .errors import (
+from ..authn.errors import (
     ConfirmationCodeInvalid,
     PasskeyChallengeExpired,
     PasskeyNotFound,
     PasskeyRegistrationInvalid,
+    ReauthenticationRequired,
     SecondFactorRequired,
     TotpAlreadyEnabled,
     TotpNotEnabled,
     TotpSetupRequired,
 )
+from ..authn.permissions import RecentAuthentication
+from . import factors, passkeys, totp_setup
 from .serializers import (
     PasskeyRegistrationSerializer,
     PasskeySerializer,
