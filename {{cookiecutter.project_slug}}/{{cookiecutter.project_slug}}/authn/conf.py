@@ -167,6 +167,8 @@ DEFAULTS: dict[str, Any] = {
     "WEBAUTHN_RP_NAME": "",
     "WEBAUTHN_ORIGINS": [],
     "WEBAUTHN_CHALLENGE_TTL": timedelta(minutes=5),
+    # Whether staff must have a second factor to sign in to the admin (a staff user who has one is always asked).
+    "MFA_REQUIRED_FOR_STAFF": False,
     # With DEBUG on and authn.dev_auto_login.DevAutoLoginAuthentication listed, requests without
     # credentials act as the user with this email (local settings read DJANGO_DEV_AUTO_LOGIN_EMAIL).
     "DEV_AUTO_LOGIN_EMAIL": "",

@@ -1,4 +1,5 @@
-"""What the mfa app adds to the admin: removing every second factor of a user who lost them all.
+"""What the mfa app adds to the admin: the second factor at its login page, and removing every second factor
+of a user who lost them all.
 
 The factors themselves are not shown: the admin never displays a secret, a recovery code's
 hash or a public key. docs/mfa.md says when staff use the action (after checking who asks).
@@ -15,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..users.admin import EXTRA_USER_ACTIONS
+from .admin_login import SecondFactorAdminAuthenticationForm
 from .factors import remove_every_factor
+
+# Staff with a second factor give it at the admin's login page too (mfa/admin_login.py); this app's admin
+# module is loaded after the login app's, whose lockout form this one extends.
+admin.site.login_form = SecondFactorAdminAuthenticationForm
+admin.site.login_template = "mfa/admin/login.html"
 
 
 @admin.action(description=_("Remove every second factor"), permissions=["change"])

@@ -42,7 +42,7 @@ def has_second_factor(user: User) -> bool:
     return totp_on.union(Passkey.objects.filter(user_id=user.pk).values("user_id")).exists()
 
 
-def check_code(request: HttpRequest, user: User, code: str) -> None:
+def check_code(request: HttpRequest | None, user: User, code: str) -> None:
     """Accept a TOTP code (once per step) or an unused recovery code of `user`; CodeInvalid otherwise.
 
     A recovery code is spent, and the account is told by email.
