@@ -253,3 +253,16 @@ def test_wrong_passkey_answers_count_in_the_account_lockout(log_in, login):
         429,
         "locked_out",
     )
+
+
+def test_unknown_passkeys_do_not_lock_out_the_passkey_login_of_others(log_in, login):
+    user = UserFactory()
+    authenticator = with_passkey(log_in, user)
+    for _ in range(4):
+        body = passkey_options(login)
+        stranger = SoftwareAuthenticator().get(body["options"])
+        assert_error(login.step("passkey", {"flow": body["flow"], "credential": stranger}), 401, "passkey_invalid")
+    body = passkey_options(login)
+    assert_complete(
+        login.step("passkey", {"flow": body["flow"], "credential": authenticator.get(body["options"])}), user
+    )

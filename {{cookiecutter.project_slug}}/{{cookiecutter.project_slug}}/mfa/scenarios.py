@@ -116,9 +116,12 @@ class PasskeyAssertionStep(Step):
         return assertion_options(context)
 
     def identify(self, context: StepContext, data: dict[str, Any]) -> str | None:
-        # The account the passkey belongs to: its wrong answers count in that account's budget.
+        # The account the passkey belongs to: its wrong answers count in that account's budget. An unknown
+        # credential is counted under its own id, as an unknown email is: never in a budget others share.
         passkey = asserted_passkey(context, data["credential"])
-        return normalize_email(passkey.user.get_username()) if passkey is not None else None
+        if passkey is None:
+            return f"passkey:{data['credential']['rawId']}"
+        return normalize_email(passkey.user.get_username())
 
     def handle(self, context: StepContext, data: dict[str, Any]) -> None:
         credential = data["credential"]
