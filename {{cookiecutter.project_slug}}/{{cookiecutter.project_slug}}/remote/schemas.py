@@ -86,7 +86,7 @@ SECOND_FACTOR_CODE_PATTERN = "^(?:[0-9]{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"
 
 
 class ReauthenticateSerializer(StrictSerializer):
-    """The body of `reauthenticate/`{% if cookiecutter.use_mfa == "y" %}: the password, or a second factor's code{% endif %}."""
+    """The body of `reauthenticate/`: the password, or the field of one registered factor (such as `code`)."""
     {%- if cookiecutter.use_mfa == "y" %}
 
     password = serializers.CharField(write_only=True, trim_whitespace=False, required=False)
