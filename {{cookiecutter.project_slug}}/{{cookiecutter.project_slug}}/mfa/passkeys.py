@@ -67,6 +67,7 @@ def user_handle(user: User) -> bytes:
 
 
 def registration_cache_key(user: User) -> str:
+    """The cache key of the user's pending registration challenge."""
     return f"{CACHE_PREFIX}{user.pk}"
 
 

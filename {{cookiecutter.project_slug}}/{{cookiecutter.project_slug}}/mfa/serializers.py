@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ..accounts.serializers import StrictCharField
 from ..api.request_bodies import StrictSerializer
 from . import totp
 
@@ -83,14 +84,9 @@ class PasskeyRegistrationSerializer(StrictSerializer):
         write_only=True,
         help_text=_("The PublicKeyCredential of navigator.credentials.create(), as JSON (toJSON())."),
     )
-    name = serializers.CharField(max_length=64, write_only=True, help_text=_("How the user tells it from others."))
+    name = StrictCharField(max_length=64, write_only=True, help_text=_("How the user tells it from others."))
 
     def validate_credential(self, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise serializers.ValidationError(_("Expected a JSON object."), code="invalid")
         return value
-
-    def validate_name(self, value: Any) -> str:
-        if not isinstance(self.initial_data.get("name"), str):
-            raise serializers.ValidationError(_("Not a valid string."), code="invalid")
-        return str(value)
