@@ -77,9 +77,9 @@ class PasswordChangeSerializer(StrictSerializer):
 
     old_password = password_field()
     new_password = password_field()
-
-
 {%- if cookiecutter.use_mfa == "y" %}
+
+
 # A TOTP code or a recovery code (mfa/factors.py on the auth service).
 SECOND_FACTOR_CODE_PATTERN = "^(?:[0-9]{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"
 {%- endif %}
