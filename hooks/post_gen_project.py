@@ -22,6 +22,7 @@ USE_DOCKER = "{{ cookiecutter.use_docker }}" == "y"
 USE_REGISTRATION = "{{ cookiecutter.use_registration }}" == "y"
 USE_DEV_AUTO_LOGIN = "{{ cookiecutter.use_dev_auto_login }}" == "y"
 USE_SOCIAL_LOGIN = "{{ cookiecutter.use_social_login }}" == "y"
+USE_MFA = "{{ cookiecutter.use_mfa }}" == "y"
 
 # The apps of a service that holds passwords and issues tokens; a client_service has none of them.
 ISSUING_APPS = ("login", "sessions", "accounts", "mail")
@@ -108,7 +109,10 @@ def remove_unused_transports() -> None:
 
 
 def remove_unused_apps() -> None:
-    """A client_service keeps remote/ and none of the apps that issue tokens; other roles the reverse."""
+    """A client_service keeps remote/ and none of the apps that issue tokens; other roles the reverse.
+
+    Second factors (mfa/) go with `use_mfa=n`, and from a client_service, which holds no credentials.
+    """
     if AUTH_ROLE == "client_service":
         for name in ISSUING_APPS:
             remove_app(name)
@@ -118,6 +122,8 @@ def remove_unused_apps() -> None:
     # Social login signs people in, so it goes with the apps that issue tokens.
     if not USE_SOCIAL_LOGIN or AUTH_ROLE == "client_service":
         remove_app("social")
+    if AUTH_ROLE == "client_service" or not USE_MFA:
+        remove_app("mfa")
 
 
 def main() -> None:

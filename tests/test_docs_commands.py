@@ -549,6 +549,7 @@ def production(tmp_path: Path, cookiecutter_config: Path) -> Iterator[tuple[Path
                     DJANGO_READ_DOT_ENV_FILE="false",
                     DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
                     JWT_SIGNING_KEY=read_env_file(project / ".env")["JWT_SIGNING_KEY"],
+                    MFA_ENCRYPTION_KEYS=read_env_file(project / ".env")["MFA_ENCRYPTION_KEYS"],
                     DJANGO_ALLOWED_HOSTS="127.0.0.1",
                     DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{name}",
                     REDIS_URL=DEPLOYMENT_REDIS_URL,

@@ -4,6 +4,7 @@ token transport the answers chose, and writes fresh secrets and signing keys to 
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
 import subprocess
@@ -355,3 +356,34 @@ def test_a_render_with_social_login_installs_and_routes_the_social_app(render_an
     assert (project / "tests" / "social" / "test_identities.py").exists()
     assert f'"{package}.social",' in (project / "config/settings/base.py").read_text()
     assert f'include("{package}.social.urls")' in (project / "config/urls.py").read_text()
+# What only the mfa app has: a render without it names none of it.
+MFA_NAMES = (".mfa", "tests/mfa", "PasskeyScenario", "TOTPDevice", "pyotp.", "webauthn.")
+
+
+def names_in(project: Path, names: tuple[str, ...]) -> list[str]:
+    """`file: name` for each of `names` that a text file of the render holds."""
+    return sorted(
+        f"{source.relative_to(project)}: {name}"
+        for source in project.rglob("*")
+        if source.is_file() and source.suffix in {".py", ".toml", ".yaml", ".yml", ".md", ".example"}
+        for name in names
+        if name in source.read_text()
+    )
+
+
+@pytest.mark.parametrize("answers", [{"use_mfa": "n"}, {"auth_role": "client_service", "signing_algorithm": "EdDSA"}])
+def test_a_render_without_second_factors_has_no_mfa_app(render_answers, answers):
+    project = render_answers(**answers)
+    package = json.loads((project / ANSWERS_FILE).read_text())["context"]["cookiecutter"]["project_slug"]
+    assert not (project / package / "mfa").exists(), f"{answers}: the mfa app must be deleted"
+    assert not (project / "tests" / "mfa").exists(), f"{answers}: the mfa tests must be deleted"
+    assert "MFA_ENCRYPTION_KEYS" not in read_env_file(project / ".env"), f"{answers}: .env holds no MFA key"
+    settings = [path.name for path in (project / "config" / "settings").glob("*.py") if "MFA_" in path.read_text()]
+    assert not settings, f"{answers}: settings that name the mfa app's variables: {settings}"
+    assert not names_in(project, MFA_NAMES), f"{answers}: a render without the mfa app names it"
+
+
+def test_a_render_with_second_factors_holds_a_fresh_encryption_key(render_answers):
+    project = render_answers(use_mfa="y")
+    key = read_env_file(project / ".env")["MFA_ENCRYPTION_KEYS"]
+    assert len(base64.urlsafe_b64decode(key)) == 32, ".env must hold a Fernet key (32 bytes, urlsafe base64)"

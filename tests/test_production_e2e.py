@@ -142,6 +142,7 @@ def production_environment(path: Path, database_url: str, sink: SmtpSink, **over
         "DJANGO_READ_DOT_ENV_FILE": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_PRIVATE_KEY": read_env_file(path / ".env")["JWT_PRIVATE_KEY"],
+        "MFA_ENCRYPTION_KEYS": read_env_file(path / ".env")["MFA_ENCRYPTION_KEYS"],
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_PROXY_SSL_HEADER": "true",
         "DATABASE_URL": database_url,

@@ -44,6 +44,15 @@ UNFORESEEABLE_400_CODES = frozenset(
         "password_too_common",
         "password_too_similar",
         "password_entirely_numeric",
+        # Second factors: a code the new secret did not give, a confirmation with no setup pending, a passkey
+        # answer that does not verify or whose challenge is gone, recovery codes without a factor, and a
+        # reauthentication body with both the password and a code (each optional in the schema).
+        "code_invalid",
+        "totp_setup_required",
+        "passkey_invalid",
+        "passkey_challenge_expired",
+        "second_factor_required",
+        "one_answer_required",
     }
 )
 POSITIVE_DATA_ACCEPTANCE_STATUSES = [

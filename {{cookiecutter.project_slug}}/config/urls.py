@@ -24,6 +24,8 @@ urlpatterns = [
     {%- if cookiecutter.use_social_login == "y" %}
     path("api/auth/", include("{{ cookiecutter.project_slug }}.social.urls")),
     {%- endif %}
+    {%- if cookiecutter.use_mfa == "y" %}
+    path("api/auth/mfa/", include("{{ cookiecutter.project_slug }}.mfa.urls")),
     {%- endif %}
     {%- if cookiecutter.auth_role == "auth_service" %}
     path(".well-known/jwks.json", JWKSView.as_view(), name="jwks"),

@@ -9,6 +9,7 @@ importable and with the `openssl` command otherwise. An existing `.env` is kept.
 from __future__ import annotations
 
 import argparse
+import base64
 import secrets
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 
 AUTH_ROLE = "{{ cookiecutter.auth_role }}"
 SIGNING_ALGORITHM = "{{ cookiecutter.signing_algorithm }}"
+USE_MFA = "{{ cookiecutter.use_mfa }}" == "y"
 RSA_KEY_BITS = 3072
 # Where a developer runs the auth service beside this one: `manage.py runserver 8001` there.
 LOCAL_AUTH_SERVICE_URL = "http://127.0.0.1:8001"
@@ -71,6 +73,9 @@ def env_file_lines(auth_role: str, algorithm: str) -> list[str]:
         lines.append(f"JWT_SIGNING_KEY={secrets.token_urlsafe(64)}")
     else:
         lines.append(f"JWT_PRIVATE_KEY={escape_newlines(generate_private_key_pem(algorithm))}")
+    if USE_MFA:
+        # A Fernet key (32 random bytes, urlsafe base64) that encrypts the TOTP secrets at rest.
+        lines.append(f"MFA_ENCRYPTION_KEYS={base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()}")
     return lines
 
 

@@ -46,6 +46,9 @@ REQUIRED_VARIABLES = [
     {%- else %}
     "EMAIL_HOST",
     "{{ 'JWT_SIGNING_KEY' if cookiecutter.signing_algorithm == 'HS256' else 'JWT_PRIVATE_KEY' }}",
+    {%- if cookiecutter.use_mfa == "y" %}
+    "MFA_ENCRYPTION_KEYS",
+    {%- endif %}
     {%- endif %}
     {%- if cookiecutter.task_broker == "rabbitmq" %}
     "CELERY_BROKER_URL",

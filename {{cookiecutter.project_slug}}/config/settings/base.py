@@ -129,6 +129,9 @@ LOCAL_APPS = [
     "{{ cookiecutter.project_slug }}.sessions",
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.mail",
+    {%- if cookiecutter.use_mfa == "y" %}
+    "{{ cookiecutter.project_slug }}.mfa",
+    {%- endif %}
     {%- endif %}
     {%- if cookiecutter.use_social_login == "y" and cookiecutter.auth_role != "client_service" %}
     "{{ cookiecutter.project_slug }}.social",
@@ -415,6 +418,9 @@ GATEHOUSE = {
         {%- if cookiecutter.use_password_then_email_code == "y" %}
         "{{ cookiecutter.project_slug }}.login.scenarios.PasswordAndEmailCodeScenario",
         {%- endif %}
+        {%- if cookiecutter.use_mfa == "y" %}
+        "{{ cookiecutter.project_slug }}.mfa.scenarios.PasskeyScenario",
+        {%- endif %}
     ],
     {%- endif %}
     # Where tokens travel (the token_transport answer; authn/transports/).
@@ -457,6 +463,14 @@ GATEHOUSE = {
     # Tokens are the auth service's, verified with the keys of its JWKS (remote/jwks.py).
     "AUTH_SERVICE_URL": env("AUTH_SERVICE_URL", default=""),
     "JWKS_CLIENT": "{{ cookiecutter.project_slug }}.remote.jwks.CachedJWKSClient",
+    {%- endif %}
+    {%- if cookiecutter.auth_role != "client_service" and cookiecutter.use_mfa == "y" %}
+    # Second factors (mfa/): the Fernet keys that encrypt TOTP secrets at rest, comma-separated; the first
+    # encrypts, every one decrypts, so that a new key goes first and the old one stays until `manage.py
+    # rotate_mfa_keys` has run. The passkeys' relying party: its id (a domain) and the origins allowed to use it.
+    "MFA_ENCRYPTION_KEYS": env.list("MFA_ENCRYPTION_KEYS", default=[]),
+    "WEBAUTHN_RP_ID": env("WEBAUTHN_RP_ID", default="{{ cookiecutter.domain_name }}"),
+    "WEBAUTHN_ORIGINS": env.list("WEBAUTHN_ORIGINS", default=["https://{{ cookiecutter.domain_name }}"]),
     {%- endif %}
 }
 

@@ -1,7 +1,7 @@
 """Settings for a developer's machine: the embedded default needs no server at all."""
 
 from .base import *  # noqa: F403
-from .base import EMAIL_HOST, {% if cookiecutter.auth_role == "client_service" or cookiecutter.use_dev_auto_login == "y" %}GATEHOUSE, {% endif %}LOGGING, REST_FRAMEWORK{% if cookiecutter.auth_role != "client_service" %}, SIMPLE_JWT{% endif %}, env
+from .base import EMAIL_HOST, {% if cookiecutter.auth_role == "client_service" or cookiecutter.use_dev_auto_login == "y" or cookiecutter.use_mfa == "y" %}GATEHOUSE, {% endif %}LOGGING, REST_FRAMEWORK{% if cookiecutter.auth_role != "client_service" %}, SIMPLE_JWT{% endif %}, env
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -38,6 +38,15 @@ GATEHOUSE["AUTH_SERVICE_URL"] = env("AUTH_SERVICE_URL")
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY")
 {%- else %}
 SIMPLE_JWT["SIGNING_KEY"] = env.str("JWT_PRIVATE_KEY", multiline=True)
+{%- endif %}
+{%- if cookiecutter.auth_role != "client_service" and cookiecutter.use_mfa == "y" %}
+# The key that encrypts TOTP secrets, and passkeys for a dev server on http://localhost (an IP
+# address cannot be a relying party id).
+GATEHOUSE["MFA_ENCRYPTION_KEYS"] = env.list("MFA_ENCRYPTION_KEYS")
+GATEHOUSE["WEBAUTHN_RP_ID"] = env("WEBAUTHN_RP_ID", default="localhost")
+GATEHOUSE["WEBAUTHN_ORIGINS"] = env.list(
+    "WEBAUTHN_ORIGINS", default=["http://localhost:8000", "http://localhost:5173"]
+)
 {%- endif %}
 
 # LOGGING

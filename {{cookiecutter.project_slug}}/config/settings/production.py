@@ -25,6 +25,9 @@ REQUIRED_VARIABLES = [
     {%- else %}
     "JWT_PRIVATE_KEY",
     {%- endif %}
+    {%- if cookiecutter.use_mfa == "y" %}
+    "MFA_ENCRYPTION_KEYS",
+    {%- endif %}
     {%- endif %}
     {%- if cookiecutter.task_broker == "rabbitmq" %}
     "CELERY_BROKER_URL",

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 {%- endif %}
 
 from .base import *  # noqa: F403
-from .base import {% if cookiecutter.auth_role == "client_service" %}GATEHOUSE{% else %}SIMPLE_JWT{% endif %}, env
+from .base import {% if cookiecutter.auth_role == "client_service" or cookiecutter.use_mfa == "y" %}GATEHOUSE, {% endif %}{% if cookiecutter.auth_role != "client_service" %}SIMPLE_JWT, {% endif %}env
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -43,6 +43,16 @@ GATEHOUSE["AUTH_SERVICE_URL"] = "https://auth.test"
 {%- else %}
 SIMPLE_JWT["SIGNING_KEY"] = TEST_JWT_SIGNING_KEY
 {%- endif %}
+{%- endif %}
+
+{%- if cookiecutter.auth_role != "client_service" and cookiecutter.use_mfa == "y" %}
+
+# SECOND FACTORS
+# ------------------------------------------------------------------------------
+# A fixed key that only ever encrypts test secrets; passkeys are made for the test server's origin.
+GATEHOUSE["MFA_ENCRYPTION_KEYS"] = ["dGVzdC1vbmx5LW1mYS1rZXktbmV2ZXItcmVhbC0zMmI="]
+GATEHOUSE["WEBAUTHN_RP_ID"] = "testserver"
+GATEHOUSE["WEBAUTHN_ORIGINS"] = ["http://testserver"]
 {%- endif %}
 
 # STATIC

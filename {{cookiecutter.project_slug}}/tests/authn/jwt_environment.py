@@ -3,6 +3,10 @@
 For tests that start the project in a subprocess with production or local settings,
 which refuse to start without the key.
 """
+{%- if cookiecutter.auth_role != "client_service" and cookiecutter.use_mfa == "y" %}
+
+from cryptography.fernet import Fernet
+{%- endif %}
 {%- if cookiecutter.auth_role != "client_service" and cookiecutter.signing_algorithm != "HS256" %}
 
 from {{ cookiecutter.project_slug }}.authn.keys import generate_private_key_pem
@@ -38,5 +42,10 @@ def jwt_key_value() -> str:
 
 
 def jwt_key_environment() -> dict[str, str]:
-    """{JWT_KEY_VARIABLE: a fresh valid value}, to merge into a subprocess's environment."""
+    """{JWT_KEY_VARIABLE: a fresh valid value}, to merge into a subprocess's environment{% if cookiecutter.auth_role != "client_service" and cookiecutter.use_mfa == "y" %}, with the
+    key that encrypts TOTP secrets (MFA_ENCRYPTION_KEYS), which the settings cannot start without either{% endif %}."""
+    {%- if cookiecutter.auth_role != "client_service" and cookiecutter.use_mfa == "y" %}
+    return {JWT_KEY_VARIABLE: jwt_key_value(), "MFA_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    {%- else %}
     return {JWT_KEY_VARIABLE: jwt_key_value()}
+    {%- endif %}

@@ -14,11 +14,12 @@ from ..openapi import assert_operation, error_codes, openapi_schema
 pytestmark = pytest.mark.django_db
 
 # A value for each argument of a route: any scenario reaches the login view, any session id the session view,
-# any UUID the identity view (social login).
+# any UUID the identity view (social login), any passkey id the passkey view.
 ROUTE_ARGUMENTS = {
     "scenario": "password",
     "session_id": "0" * 32,
     "identity_id": "00000000-0000-0000-0000-000000000000",
+    "passkey_id": 1,
 }
 # What the schema must say of each core endpoint: method -> (request component or None, answer status,
 # answer component).

@@ -14,7 +14,7 @@ from {{ cookiecutter.project_slug }}.sessions import checks
 
 {% endif -%}
 from ..test_settings import PRODUCTION_ENVIRONMENT
-from .jwt_environment import JWT_KEY_VARIABLE, jwt_key_value
+from .jwt_environment import JWT_KEY_VARIABLE, jwt_key_environment
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -56,13 +56,13 @@ def test_production_settings_refuse_to_start_without_the_key_variable():
 
 
 def test_local_settings_start_with_the_key_variable():
-    result = run_manage_check("config.settings.local", **{JWT_KEY_VARIABLE: jwt_key_value()})
+    result = run_manage_check("config.settings.local", **jwt_key_environment())
     assert result.returncode == 0, result.stderr
 {%- if cookiecutter.auth_role != "client_service" and cookiecutter.signing_algorithm != "HS256" %}
 
 
 def test_local_settings_refuse_a_key_variable_that_holds_no_pem_key():
-    result = run_manage_check("config.settings.local", **{JWT_KEY_VARIABLE: "not a key"})
+    result = run_manage_check("config.settings.local", **{**jwt_key_environment(), JWT_KEY_VARIABLE: "not a key"})
     assert result.returncode != 0
     assert checks.KEYS_NOT_USABLE in result.stderr
     assert "must hold an unencrypted PEM private key" in result.stderr
@@ -71,7 +71,7 @@ def test_local_settings_refuse_a_key_variable_that_holds_no_pem_key():
 
 
 def test_an_empty_signing_key_fails_the_system_checks():
-    result = run_manage_check("config.settings.local", JWT_SIGNING_KEY="")
+    result = run_manage_check("config.settings.local", **{**jwt_key_environment(), "JWT_SIGNING_KEY": ""})
     assert result.returncode != 0
     assert checks.SIGNING_KEY_MISSING in result.stderr
 {%- endif %}

@@ -25,6 +25,7 @@ ROUTE_ARGUMENTS = {
     "scenario": "password",
     "session_id": "0123456789abcdef0123456789abcdef",
     "identity_id": "01234567-89ab-cdef-0123-456789abcdef",
+    "passkey_id": "1",
 }
 AUTHENTICATED_ROUTES = [route for route in PROXIED_ROUTES if route.authenticated]
 # What the auth service serves to browsers besides `me/` (its login/, sessions/, accounts/ and social/ urls.py).
@@ -50,6 +51,17 @@ AUTH_SERVICE_ROUTES = {
     ("get", "me/export/"),
     ("get", "identities/"),
     ("delete", "identities/<uuid:identity_id>/"),
+    {%- if cookiecutter.use_mfa == "y" %}
+    # Its mfa/urls.py.
+    ("get", "mfa/"),
+    ("post", "mfa/totp/setup/"),
+    ("post", "mfa/totp/confirm/"),
+    ("post", "mfa/totp/disable/"),
+    ("post", "mfa/recovery-codes/"),
+    ("post", "mfa/passkeys/register/options/"),
+    ("post", "mfa/passkeys/register/"),
+    ("delete", "mfa/passkeys/<int:passkey_id>/"),
+    {%- endif %}
 }
 
 

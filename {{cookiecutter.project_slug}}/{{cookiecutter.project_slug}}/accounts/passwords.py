@@ -26,7 +26,13 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from ..api.openapi import validation_codes
 from ..authn.conf import gatehouse_settings
-from ..authn.errors import PASSWORD_INCORRECT, PasswordIncorrect, PasswordResetLinkInvalid, TokenNotValid
+from ..authn.errors import (
+    PASSWORD_INCORRECT,
+    FactorRejected,
+    PasswordIncorrect,
+    PasswordResetLinkInvalid,
+    TokenNotValid,
+)
 from ..authn.signals import (
     post_password_change,
     post_password_reset,
@@ -42,6 +48,7 @@ from ..mail.tasks import Kind, queue_email
 from ..sessions.service import reauthenticate_session, revoke_all_refresh_tokens
 from ..users.managers import normalize_email
 from .link_tokens import decode_uid, password_reset_token_generator
+from .reauthentication import FACTORS
 
 if TYPE_CHECKING:
     from ..users.models import User
@@ -140,19 +147,28 @@ def change_password(request: Request, user: User, *, old_password: str, new_pass
     post_password_change.send(sender=sender, request=request, user=user)
 
 
-def reauthenticate(request: Request, user: User, *, password: str, sender: type) -> TokenPair:
-    """A fresh token pair in the request's own session, for the authenticated `user` who gave their password again.
+def reauthenticate(request: Request, user: User, *, answer: dict[str, Any], sender: type) -> TokenPair:
+    """A fresh token pair in the request's own session, for the authenticated `user` who proved who they are again.
 
-    The sensitive actions (authn/permissions.py) ask for a recent authentication: this
-    renews it without a new login. A wrong password counts against the account and the
-    client like a wrong login (lockout.py); while locked out, even the right one is
-    refused. TokenNotValid when the request's session has ended.
+    `answer` is the valid body: the password, or one factor of accounts/reauthentication.py
+    (a second factor's code). The sensitive actions (authn/permissions.py) ask for a recent
+    authentication: this renews it without a new login. A wrong answer counts against the
+    account and the client like a wrong login (lockout.py); while locked out, even the
+    right one is refused. TokenNotValid when the request's session has ended.
     """
     attempt = lockout.Attempt(request, user.get_username(), ACCOUNTS, "reauthenticate")
     lockout.check_allowed(attempt)
-    if not user.check_password(password):
-        lockout.record_failure(attempt, PASSWORD_INCORRECT)
-        raise PasswordIncorrect()
+    if "password" in answer:
+        if not user.check_password(answer["password"]):
+            lockout.record_failure(attempt, PASSWORD_INCORRECT)
+            raise PasswordIncorrect()
+    else:
+        [(field, value)] = answer.items()
+        try:
+            FACTORS[field].verify(request, user, value)
+        except FactorRejected as error:
+            lockout.record_failure(attempt, str(error.default_code))
+            raise
     token: Any = request.auth
     session_id = token.get(SESSION_ID_CLAIM) if token is not None else None
     try:

@@ -21,6 +21,7 @@ from ..api.request_bodies import StrictSerializer
 from ..authn.conf import gatehouse_settings
 from ..authn.errors import EMAIL_INVALID
 from ..users.managers import EMAIL_INVALID_MESSAGE, EMAIL_MAX_LENGTH, EmailAddressInvalid, normalize_email
+from .reauthentication import FACTORS
 
 # Control characters (CR and LF above all: how mail headers are injected) and the Unicode
 # line and paragraph separators, which some log viewers and mail clients break lines at.
@@ -163,10 +164,28 @@ class PasswordValidateSerializer(StrictSerializer):
     email = EmailAddressField(required=False)
 
 
+# With factors besides the password (accounts/reauthentication.py), a `reauthenticate/` body holds exactly one.
+ONE_ANSWER_REQUIRED = "one_answer_required"
+
+
 class ReauthenticateSerializer(StrictSerializer):
-    """The body of `reauthenticate/`."""
+    """The body of `reauthenticate/`: the password, or the field of one registered factor (such as `code`)."""
 
     password = PasswordField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        if FACTORS:
+            fields["password"] = PasswordField(required=False)
+            for factor in FACTORS.values():
+                fields[factor.field] = factor.serializer_field()
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if len(attrs) != 1:
+            names = ", ".join(["password", *FACTORS])
+            raise serializers.ValidationError(f"Send exactly one of: {names}.", code=ONE_ANSWER_REQUIRED)
+        return attrs
 
 
 class EmailChangeSerializer(StrictSerializer):

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from ..api.openapi import ErrorSource
+from ..api.openapi import ErrorSource, validation_codes
 from ..authn.authentication import authenticated_user
 from ..authn.errors import (
     EmailChangeLinkInvalid,
@@ -37,8 +37,9 @@ from ..authn.errors import (
 from ..authn.permissions import RecentAuthentication
 from ..authn.transports.base import get_transport
 from ..sessions.views import REFRESH_ANSWER
-from . import email_change, lifecycle, passwords
+from . import email_change, lifecycle, passwords, reauthentication
 from .serializers import (
+    ONE_ANSWER_REQUIRED,
     AccountDeleteSerializer,
     EmailChangeSerializer,
     EmailRequestSerializer,
@@ -159,14 +160,24 @@ class ReauthenticateView(AccountView):
     authentication_classes = APIView.authentication_classes
     permission_classes = [IsAuthenticated]
     serializer_class = ReauthenticateSerializer
-    openapi_errors = (PasswordIncorrect, LockedOut, TokenNotValid)
+
+    @property
+    def openapi_errors(self) -> list[ErrorSource]:  # type: ignore[override]
+        """The password's errors and, with other factors registered, theirs and the one-answer rule."""
+        if not reauthentication.FACTORS:
+            return [PasswordIncorrect, LockedOut, TokenNotValid]
+        return [
+            PasswordIncorrect,
+            LockedOut,
+            TokenNotValid,
+            *reauthentication.factor_errors(),
+            *validation_codes((ONE_ANSWER_REQUIRED,)),
+        ]
 
     @extend_schema(request=ReauthenticateSerializer, responses={200: REFRESH_ANSWER})
     def post(self, request: Request) -> Response:
         data = self.read(request)
-        pair = passwords.reauthenticate(
-            request, authenticated_user(request), password=data["password"], sender=type(self)
-        )
+        pair = passwords.reauthenticate(request, authenticated_user(request), answer=data, sender=type(self))
         return get_transport().refresh_response(request, pair)
 
 

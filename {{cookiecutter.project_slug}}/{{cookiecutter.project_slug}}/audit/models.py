@@ -35,6 +35,9 @@ class AuthEvent(models.Model):
         PASSWORD_RESET = "password_reset", _("password reset")
         IDENTITY_LINKED = "identity_linked", _("identity linked")
         IDENTITY_UNLINKED = "identity_unlinked", _("identity unlinked")
+        SECOND_FACTOR_ADDED = "second_factor_added", _("second factor added")
+        SECOND_FACTOR_REMOVED = "second_factor_removed", _("second factor removed")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     user = models.ForeignKey(

@@ -182,6 +182,38 @@ def on_password_reset(sender: type, request: HttpRequest, user: User, **kwargs: 
     record(AuthEvent.Kind.PASSWORD_RESET, request, user=user, identifier_hash=user_identifier_hash(user))
 
 
+def on_second_factor_added(sender: type, request: HttpRequest | None, user: User, factor: str, **kwargs: Any) -> None:
+    record(
+        AuthEvent.Kind.SECOND_FACTOR_ADDED,
+        request,
+        user=user,
+        identifier_hash=user_identifier_hash(user),
+        factor=factor,
+    )
+
+
+def on_second_factor_removed(
+    sender: type, request: HttpRequest | None, user: User, factor: str, **kwargs: Any
+) -> None:
+    record(
+        AuthEvent.Kind.SECOND_FACTOR_REMOVED,
+        request,
+        user=user,
+        identifier_hash=user_identifier_hash(user),
+        factor=factor,
+    )
+
+
+def on_recovery_code_used(sender: type, request: HttpRequest, user: User, remaining: int, **kwargs: Any) -> None:
+    record(
+        AuthEvent.Kind.RECOVERY_CODE_USED,
+        request,
+        user=user,
+        identifier_hash=user_identifier_hash(user),
+        remaining=remaining,
+    )
+
+
 def connect_receivers() -> None:
     """Connect the audit log to the signals of authn/signals.py."""
     receivers: dict[Signal, Callable[..., None]] = {
@@ -197,6 +229,9 @@ def connect_receivers() -> None:
         signals.post_email_change: on_email_changed,
         signals.post_password_change: on_password_changed,
         signals.post_password_reset: on_password_reset,
+        signals.second_factor_added: on_second_factor_added,
+        signals.second_factor_removed: on_second_factor_removed,
+        signals.recovery_code_used: on_recovery_code_used,
     }
     for signal, receiver in receivers.items():
         signal.connect(receiver, dispatch_uid=f"audit.{receiver.__name__}")

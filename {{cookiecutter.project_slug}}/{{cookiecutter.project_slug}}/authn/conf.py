@@ -168,6 +168,20 @@ DEFAULTS: dict[str, Any] = {
     # How long one request to a provider may take, and the clock skew allowed on an ID token's exp and iat.
     "OIDC_HTTP_TIMEOUT": timedelta(seconds=5),
     "OIDC_ID_TOKEN_LEEWAY": timedelta(seconds=60),
+    # Second factors (mfa/, docs/mfa.md). Fernet keys (urlsafe base64 of 32 bytes) that encrypt TOTP secrets:
+    # the first encrypts, all decrypt (a rotation puts the new key first). The TOTP issuer shown by
+    # authenticator apps (empty: SITE_NAME), and how many recovery codes a set holds.
+    "MFA_ENCRYPTION_KEYS": [],
+    "MFA_TOTP_ISSUER": "",
+    "MFA_RECOVERY_CODE_COUNT": 10,
+    # Passkeys (WebAuthn): the relying party id (the site's domain), its name (empty: SITE_NAME), the origins
+    # whose ceremonies are accepted, and how long a registration's challenge waits for its answer.
+    "WEBAUTHN_RP_ID": "",
+    "WEBAUTHN_RP_NAME": "",
+    "WEBAUTHN_ORIGINS": [],
+    "WEBAUTHN_CHALLENGE_TTL": timedelta(minutes=5),
+    # Whether staff must have a second factor to sign in to the admin (a staff user who has one is always asked).
+    "MFA_REQUIRED_FOR_STAFF": False,
     # With DEBUG on and authn.dev_auto_login.DevAutoLoginAuthentication listed, requests without
     # credentials act as the user with this email (local settings read DJANGO_DEV_AUTO_LOGIN_EMAIL).
     "DEV_AUTO_LOGIN_EMAIL": "",

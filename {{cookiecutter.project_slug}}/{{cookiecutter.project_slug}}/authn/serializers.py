@@ -119,6 +119,12 @@ class LoginNeedsStepSerializer(serializers.Serializer):
         help_text="Only when the next step is answered at another site (an OpenID Connect provider's sign-in): "
         "where to send the browser; it comes back to the step's `redirect_uri` with what the next step takes.",
     )
+    # Not read-only, so that the schema does not require it: only some steps have options.
+    options = serializers.JSONField(
+        required=False,
+        help_text="What the next step needs besides its schema, for the steps that have any: the WebAuthn "
+        "request options (`publicKey` of `navigator.credentials.get()`) of a passkey step.",
+    )
 
 
 class LoginCompleteSerializer(serializers.Serializer):

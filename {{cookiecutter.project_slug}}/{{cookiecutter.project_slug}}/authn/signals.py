@@ -83,3 +83,11 @@ pre_email_change_request = Signal()
 pre_email_change = Signal()
 # After the login moved to the new address and the other sessions ended. Arguments: request, user, old_email.
 post_email_change = Signal()
+
+# Second factors (the mfa app). After a factor was added: TOTP confirmed, or a passkey registered.
+# Arguments: request (None when staff acted in the admin), user, factor ("totp", "passkey").
+second_factor_added = Signal()
+# After a factor was removed (or, with factor "all", every factor, by staff). Arguments: request, user, factor.
+second_factor_removed = Signal()
+# After a recovery code was used, in a login or a reauthentication. Arguments: request, user, remaining.
+recovery_code_used = Signal()

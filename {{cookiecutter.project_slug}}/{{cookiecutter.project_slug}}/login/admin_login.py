@@ -67,11 +67,16 @@ class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
             raise self.get_invalid_login_error()
         # Inactive and non-staff accounts are refused here, after a right password: no failure, no success.
         self.confirm_login_allowed(self.user_cache)
+        self.confirm_second_factor(self.user_cache, attempt)
         lockout.record_success(attempt)
         login_succeeded.send(
             sender=AdminLoginScenario, request=self.request, scenario=ADMIN_LOGIN, user=self.user_cache
         )
         return self.cleaned_data
+
+    def confirm_second_factor(self, user: Any, attempt: lockout.Attempt) -> None:
+        """After a right password: what else the account must prove (the mfa app's form asks for its second
+        factor). Raise a ValidationError to refuse, after counting a wrong answer with `lockout.record_failure`."""
 
 
 def submitted_identifier(username: str) -> str:

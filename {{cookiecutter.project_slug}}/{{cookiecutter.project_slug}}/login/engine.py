@@ -6,7 +6,9 @@ for. The body is checked against that step's schema, the step's handler checks t
 answer against the flow, and the flow then either moves on (a new token, the next
 step's schema) or, after the last step, is deleted and the login completed:
 `complete_login()` is where every scenario ends, custom ones included. It has the
-sessions app issue the tokens and the transport answer with them.
+sessions app issue the tokens and the transport answer with them. Between the
+scenario's last step and the tokens, the requirements that other apps registered
+(login/completion.py, such as a second factor) add their steps to the flow.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ..authn.serializers import LOGIN_NEEDS_STEP
 from ..authn.signals import login_failed, login_started, login_succeeded, step_completed
 from ..authn.transports.base import get_transport
 from ..sessions.service import issue_tokens
-from . import lockout
+from . import completion, lockout
 from .flows import FlowStore
 from .scenarios.base import Scenario, Step, StepContext
 from .scenarios.schemas import FLOW_FIELD, validate_input
@@ -54,7 +56,7 @@ class ScenarioRunner:
             flow = self.store.start(scenario=self.scenario.key, step=step.key)
         else:
             flow = self.store.load(token, scenario=self.scenario.key)
-            step = self.scenario.get_step(flow.step)
+            step = self.scenario.get_step(flow.step) or completion.get_completion_step(flow.step)
             if step is None:
                 # The flow waits for a step its scenario no longer has (the scenario was changed).
                 raise FlowInvalid()
@@ -63,7 +65,7 @@ class ScenarioRunner:
         attempt = lockout.Attempt(self.request, step.identify(context, data), self.scenario.key, step.key)
         if not flow.stored:
             login_started.send(sender=type(self.scenario), request=self.request, scenario=self.scenario)
-        next_step = self.scenario.step_after(step)
+        next_step = self.scenario.step_after(step) if step in self.scenario.steps else None
         # Claimed before the answer is checked: a concurrent request answering the same step
         # (the same code posted twice) is refused as `flow_invalid` and counts no failure.
         self.store.claim_step(flow)
@@ -75,24 +77,31 @@ class ScenarioRunner:
                 self.store.release_step(flow)
             raise
         if next_step is None:
-            self.send_step_completed(context, step)
             # Checked by `check_answer`: the flow's account, read once, active.
-            return self.complete(context, self.check_account(context), attempt)
+            user = self.check_account(context)
+            # What other apps still ask of this account (a second factor) before its tokens.
+            next_step = completion.pending_step(context, user)
+            if next_step is None:
+                self.send_step_completed(context, step)
+                return self.complete(context, user, attempt)
         flow.move_to(next_step.key)
-        # What the client needs to answer the next step beyond its schema (an authorization URL, say).
+        # What the client needs to answer the next step beyond its schema: members of the answer itself
+        # (an authorization URL) from enter(), and `options` (a passkey step's request options).
         prompt = next_step.enter(context) or {}
+        options = next_step.client_options(context)
         token = self.store.save(flow)
         self.send_step_completed(context, step)
-        return Response(
-            {
-                **prompt,
-                "status": LOGIN_NEEDS_STEP,
-                "flow": token,
-                "next_step": next_step.key,
-                "schema": self.scenario.body_schema(next_step),
-                "expires_in": flow.expires_in,
-            }
-        )
+        answer = {
+            **prompt,
+            "status": LOGIN_NEEDS_STEP,
+            "flow": token,
+            "next_step": next_step.key,
+            "schema": self.scenario.body_schema(next_step),
+            "expires_in": flow.expires_in,
+        }
+        if options is not None:
+            answer["options"] = options
+        return Response(answer)
 
     def check_answer(
         self, step: Step, context: StepContext, data: dict[str, Any], attempt: lockout.Attempt, *, last: bool

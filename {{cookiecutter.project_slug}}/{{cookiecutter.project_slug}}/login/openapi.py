@@ -16,6 +16,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from ..api.openapi import pascal_case
+from .completion import completion_steps
 from .scenarios import Scenario, Step, enabled_scenarios
 
 LOGIN_URL_NAME = "login:login"
@@ -27,12 +28,17 @@ def step_component_name(scenario: Scenario, step: Step) -> str:
     return f"LoginStep{pascal_case(scenario.key)}{pascal_case(step.key)}"
 
 
+def flow_steps(scenario: Scenario) -> list[Step]:
+    """Every step a flow of `scenario` may ask for: its own, then those of the completion requirements."""
+    return [*scenario.steps, *completion_steps()]
+
+
 def step_bodies() -> dict[str, dict[str, Any]]:
     """The schema of each enabled step's body, by component name."""
     return {
         step_component_name(scenario, step): scenario.body_schema(step)
         for scenario in enabled_scenarios()
-        for step in scenario.steps
+        for step in flow_steps(scenario)
     }
 
 
@@ -65,7 +71,7 @@ def add_scenario_operations(result: dict[str, Any], generator: Any, **kwargs: An
         ]
         if parameters:
             operation["parameters"] = parameters
-        names = [step_component_name(scenario, step) for step in scenario.steps]
+        names = [step_component_name(scenario, step) for step in flow_steps(scenario)]
         operation["requestBody"] = {
             "content": {"application/json": {"schema": one_of_the_bodies(names)}},
             "required": True,

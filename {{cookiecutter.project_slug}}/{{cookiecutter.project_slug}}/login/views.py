@@ -19,7 +19,7 @@ from ..authn.errors import LOGIN_FLOW_ERRORS
 from ..authn.serializers import LOGIN_ANSWER_DESCRIPTION, LoginOptionsSerializer, login_answer_serializer
 from ..authn.transports.base import get_transport
 from .engine import ScenarioRunner
-from .openapi import SCENARIO_PARAMETER, one_of_the_bodies, step_bodies
+from .openapi import SCENARIO_PARAMETER, flow_steps, one_of_the_bodies, step_bodies
 from .scenarios import enabled_scenarios, get_scenario
 from .scenarios.schemas import VALIDATION_CODES
 
@@ -77,7 +77,7 @@ class LoginStepView(APIView):
     @property
     def openapi_errors(self) -> list[type[APIException] | ErrorCode]:
         """What a step may answer: the engine's errors, each enabled step's own, and the validation of its body."""
-        steps = [step for scenario in enabled_scenarios() for step in scenario.steps]
+        steps = [step for scenario in enabled_scenarios() for step in flow_steps(scenario)]
         return [
             *LOGIN_FLOW_ERRORS,
             *gatehouse_settings.TOKEN_TRANSPORT.cookie_request_errors,

@@ -26,6 +26,9 @@ class OutboxEmail(models.Model):
         ACCOUNT_DELETED = "account_deleted", _("account deleted")
         EMAIL_CHANGE_CONFIRMATION = "email_change_confirmation", _("email change link")
         EMAIL_CHANGE_REQUESTED = "email_change_requested", _("email change requested")
+        SECOND_FACTOR_ADDED = "second_factor_added", _("second factor added")
+        SECOND_FACTOR_REMOVED = "second_factor_removed", _("second factor removed")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")

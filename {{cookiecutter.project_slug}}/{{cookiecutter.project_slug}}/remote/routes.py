@@ -25,21 +25,38 @@ from ..authn.errors import (
     AuthorizationCodeInvalid,
     CodeInvalid,
     EmailAlreadyRegistered,
+    {%- if cookiecutter.use_mfa == "y" %}
+    ConfirmationCodeInvalid,
+    {%- endif %}
     EmailChangeLinkInvalid,
     IdentityNotFound,
     IdTokenInvalid,
     InvalidCredentials,
     LastLoginMethod,
     LockedOut,
+    {%- if cookiecutter.use_mfa == "y" %}
+    PasskeyChallengeExpired,
+    PasskeyInvalid,
+    PasskeyNotFound,
+    PasskeyRegistrationInvalid,
+    {%- endif %}
     PasswordIncorrect,
     PasswordResetLinkInvalid,
     ProviderEmailMissing,
     ReauthenticationRequired,
     RedirectUriNotAllowed,
     RegistrationClosed,
+    {%- if cookiecutter.use_mfa == "y" %}
+    SecondFactorRequired,
+    {%- endif %}
     SessionNotFound,
     StateInvalid,
     TokenNotValid,
+    {%- if cookiecutter.use_mfa == "y" %}
+    TotpAlreadyEnabled,
+    TotpNotEnabled,
+    TotpSetupRequired,
+    {%- endif %}
 )
 from ..authn.serializers import LoginOptionsSerializer
 from . import schemas
@@ -106,6 +123,9 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
             ProviderEmailMissing,
             EmailAlreadyRegistered,
             RegistrationClosed,
+            {%- if cookiecutter.use_mfa == "y" %}
+            PasskeyInvalid,
+            {%- endif %}
         ),
     ),
     # Sessions (sessions/urls.py).
@@ -242,7 +262,7 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         responses={200: schemas.REFRESH_ANSWER},
         description="Confirm the password again: a fresh token pair in the same session, whose access token is "
         "recent, for the actions that answer 401 `reauthentication_required`.",
-        errors=(PasswordIncorrect, LockedOut, TokenNotValid),
+        errors=(PasswordIncorrect, LockedOut, TokenNotValid{% if cookiecutter.use_mfa == "y" %}, CodeInvalid{% endif %}),
     ),
     ProxiedRoute(
         "email/change/",
@@ -307,4 +327,89 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         description="Unlink one identity, given a recent login; refused when it is the account's only way in.",
         errors=(IdentityNotFound, LastLoginMethod, ReauthenticationRequired),
     ),
+    {%- if cookiecutter.use_mfa == "y" %}
+    # Second factors (mfa/urls.py).
+    ProxiedRoute(
+        "mfa/",
+        "mfa",
+        "get",
+        authenticated=True,
+        request=None,
+        responses={200: schemas.SecondFactorsSerializer},
+        description="The authenticated user's second factors: TOTP on or off, recovery codes left, passkeys.",
+    ),
+    ProxiedRoute(
+        "mfa/totp/setup/",
+        "mfa-totp-setup",
+        "post",
+        authenticated=True,
+        request=None,
+        responses={200: schemas.TotpSetupSerializer},
+        description="Start setting TOTP up: a new secret, to show as a QR code; TOTP is on once `totp/confirm/` "
+        "saw a code. Needs a recent authentication.",
+        errors=(ReauthenticationRequired, TotpAlreadyEnabled),
+    ),
+    ProxiedRoute(
+        "mfa/totp/confirm/",
+        "mfa-totp-confirm",
+        "post",
+        authenticated=True,
+        request=schemas.TotpConfirmSerializer,
+        responses={200: schemas.RecoveryCodesSerializer},
+        description="Turn TOTP on with a code of the secret `totp/setup/` gave; the answer holds ten recovery "
+        "codes, shown once.",
+        errors=(ConfirmationCodeInvalid, TotpSetupRequired, TotpAlreadyEnabled),
+    ),
+    ProxiedRoute(
+        "mfa/totp/disable/",
+        "mfa-totp-disable",
+        "post",
+        authenticated=True,
+        request=None,
+        responses={204: OpenApiResponse(description="TOTP is off.")},
+        description="Turn TOTP off; with no passkey left, the recovery codes go too. Needs a recent authentication.",
+        errors=(ReauthenticationRequired, TotpNotEnabled),
+    ),
+    ProxiedRoute(
+        "mfa/recovery-codes/",
+        "mfa-recovery-codes",
+        "post",
+        authenticated=True,
+        request=None,
+        responses={200: schemas.RecoveryCodesSerializer},
+        description="A new set of ten recovery codes, shown once; the previous set stops working. Needs a recent "
+        "authentication.",
+        errors=(ReauthenticationRequired, SecondFactorRequired),
+    ),
+    ProxiedRoute(
+        "mfa/passkeys/register/options/",
+        "mfa-passkey-registration-options",
+        "post",
+        authenticated=True,
+        request=None,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="WebAuthn creation options, as JSON.")},
+        description="Creation options for a new passkey, with a fresh challenge. Needs a recent authentication.",
+        errors=(ReauthenticationRequired,),
+    ),
+    ProxiedRoute(
+        "mfa/passkeys/register/",
+        "mfa-passkey-registration",
+        "post",
+        authenticated=True,
+        request=schemas.PasskeyRegistrationSerializer,
+        responses={201: schemas.PasskeySerializer},
+        description="Register a passkey: the browser's answer to the pending challenge, and its name.",
+        errors=(PasskeyRegistrationInvalid, PasskeyChallengeExpired),
+    ),
+    ProxiedRoute(
+        "mfa/passkeys/<int:passkey_id>/",
+        "mfa-passkey",
+        "delete",
+        authenticated=True,
+        request=None,
+        responses={204: OpenApiResponse(description="The passkey is deleted.")},
+        description="Delete a passkey of the authenticated user. Needs a recent authentication.",
+        errors=(ReauthenticationRequired, PasskeyNotFound),
+    ),
+    {%- endif %}
 )

@@ -77,12 +77,32 @@ class PasswordChangeSerializer(StrictSerializer):
 
     old_password = password_field()
     new_password = password_field()
+{%- if cookiecutter.use_mfa == "y" %}
+
+
+# A TOTP code or a recovery code (mfa/factors.py on the auth service).
+SECOND_FACTOR_CODE_PATTERN = "^(?:[0-9]{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$"
+{%- endif %}
 
 
 class ReauthenticateSerializer(StrictSerializer):
-    """The body of `reauthenticate/`."""
+    """The body of `reauthenticate/`: the password, or the field of one registered factor (such as `code`)."""
+    {%- if cookiecutter.use_mfa == "y" %}
+
+    password = serializers.CharField(write_only=True, trim_whitespace=False, required=False)
+    code = serializers.RegexField(
+        SECOND_FACTOR_CODE_PATTERN,
+        min_length=6,
+        max_length=11,
+        required=False,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="A TOTP code or a recovery code, instead of the password.",
+    )
+    {%- else %}
 
     password = password_field()
+    {%- endif %}
 
 
 class EmailChangeSerializer(StrictSerializer):
@@ -157,3 +177,74 @@ REFRESH_ANSWER = (
     )
 )
 REFRESH_REQUEST = TRANSPORT.refresh_request_serializer
+{%- if cookiecutter.use_mfa == "y" %}
+
+
+# The bodies and answers of second factors (mfa/serializers.py on the auth service).
+
+
+class TotpStatusSerializer(serializers.Serializer):
+    """Whether the user's TOTP is on."""
+
+    enabled = serializers.BooleanField(read_only=True)
+
+
+class RecoveryCodesStatusSerializer(serializers.Serializer):
+    """How many recovery codes the user has left."""
+
+    remaining = serializers.IntegerField(read_only=True)
+
+
+class PasskeySerializer(serializers.Serializer):
+    """A passkey as `mfa/` lists it."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class SecondFactorsSerializer(serializers.Serializer):
+    """The answer of `GET mfa/`: the user's second factors, without any secret."""
+
+    totp = TotpStatusSerializer(read_only=True)
+    recovery_codes = RecoveryCodesStatusSerializer(read_only=True)
+    passkeys = PasskeySerializer(many=True, read_only=True)
+
+
+class TotpSetupSerializer(serializers.Serializer):
+    """The answer of `totp/setup/`: the new secret, as text, as a URI and as a QR code."""
+
+    secret = serializers.CharField(read_only=True, help_text="The base32 secret, for typing into an app.")
+    otpauth_uri = serializers.CharField(read_only=True, help_text="The otpauth:// URI that the QR code holds.")
+    qr_svg = serializers.CharField(read_only=True, help_text="An SVG image of the QR code, drawn by the server.")
+
+
+class TotpConfirmSerializer(StrictSerializer):
+    """The body of `totp/confirm/`: a code of the new secret, which turns TOTP on."""
+
+    code = serializers.RegexField(
+        "^[0-9]{6}$",
+        min_length=6,
+        max_length=6,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="The 6-digit code the authenticator app shows.",
+    )
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    """A new set of recovery codes, shown once: each works once, and the previous set no longer works."""
+
+    recovery_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+class PasskeyRegistrationSerializer(StrictSerializer):
+    """The body of `passkeys/register/`: the browser's answer to the creation options, and a name for the passkey."""
+
+    credential = serializers.JSONField(
+        write_only=True,
+        help_text="The PublicKeyCredential of navigator.credentials.create(), as JSON (toJSON()).",
+    )
+    name = serializers.CharField(max_length=64, write_only=True, help_text="How the user tells it from others.")
+{%- endif %}

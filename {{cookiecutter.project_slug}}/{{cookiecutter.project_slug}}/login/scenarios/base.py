@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -35,6 +35,8 @@ class StepContext:
     request: Request
     scenario: Scenario
     flow: Flow
+    # What a step looked up for this request and needs again in it (`identify()` then `handle()`); never stored.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def user(self) -> User | None:
@@ -82,6 +84,14 @@ class Step(abc.ABC):
 
         What it returns is added to the `needs_step` answer, for a client that needs more than the
         schema to answer the step (the `authorization_url` of an OpenID Connect sign-in).
+        """
+        return None
+
+    def client_options(self, context: StepContext) -> dict[str, Any] | None:
+        """What a client needs to answer the step besides its schema, sent as `options` when the flow reaches it.
+
+        None for most steps; a passkey step gives the WebAuthn request options (its challenge),
+        which `enter()` has kept in the flow.
         """
         return None
 
