@@ -27,6 +27,7 @@ urlpatterns = [
     {%- if cookiecutter.use_mfa == "y" %}
     path("api/auth/mfa/", include("{{ cookiecutter.project_slug }}.mfa.urls")),
     {%- endif %}
+    {%- endif %}
     {%- if cookiecutter.auth_role == "auth_service" %}
     path(".well-known/jwks.json", JWKSView.as_view(), name="jwks"),
     {%- endif %}
