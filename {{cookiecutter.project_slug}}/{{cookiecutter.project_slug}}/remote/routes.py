@@ -24,10 +24,10 @@ from ..authn.errors import (
     ActivationLinkInvalid,
     AuthorizationCodeInvalid,
     CodeInvalid,
-    EmailAlreadyRegistered,
     {%- if cookiecutter.use_mfa == "y" %}
     ConfirmationCodeInvalid,
     {%- endif %}
+    EmailAlreadyRegistered,
     EmailChangeLinkInvalid,
     IdentityNotFound,
     IdTokenInvalid,
