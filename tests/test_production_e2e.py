@@ -64,7 +64,8 @@ EMAIL_TIMEOUT_SECONDS = 30
 PASSWORD = "sturdy lantern orchard"
 NEW_PASSWORD = "brand new sturdy lantern"
 LOGIN_CODE = re.compile(r"^\s+(\d{6})\s*$", re.MULTILINE)
-ALL_SCENARIOS = ["password", "email-code", "password-and-email-code"]
+# Every built-in scenario, the mfa app's passkey scenario last (use_mfa=y, the default).
+ALL_SCENARIOS = ["password", "email-code", "password-and-email-code", "passkey"]
 
 
 @dataclass

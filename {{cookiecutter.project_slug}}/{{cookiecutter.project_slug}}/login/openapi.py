@@ -74,7 +74,8 @@ def add_scenario_operations(result: dict[str, Any], generator: Any, **kwargs: An
         names = [step_component_name(scenario, step) for step in flow_steps(scenario)]
         operation["requestBody"] = {
             "content": {"application/json": {"schema": one_of_the_bodies(names)}},
-            "required": True,
+            # A scenario whose first step takes no field (a passkey's `options`) may start with no body at all.
+            "required": bool(scenario.first_step().get_schema().get("required")),
         }
         result["paths"][reverse(LOGIN_URL_NAME, kwargs={SCENARIO_PARAMETER: scenario.key})] = {"post": operation}
     return result
