@@ -61,6 +61,8 @@ EMAIL = "bench-user@example.com"
 PASSWORD = "sturdy lantern orchard"
 ISSUER = "https://auth.benchmark.test"
 AUDIENCE = "https://api.benchmark.test"
+# What the benchmark servers take from the render's own .env: the signing keys and the second factors' Fernet keys.
+SECRETS_OF_THE_RENDER = ("JWT_PRIVATE_KEY", "JWT_SIGNING_KEY", "MFA_ENCRYPTION_KEYS")
 # The TLS proxy's header, as production expects it (DJANGO_SECURE_PROXY_SSL_HEADER=true).
 THROUGH_THE_PROXY = "X-Forwarded-Proto: https"
 BODY_TOKENS = {"Prefer": "token-transport=body", "X-Forwarded-Proto": "https"}
@@ -235,7 +237,8 @@ def rendered(
             JWT_AUDIENCE=AUDIENCE,
             GUNICORN_ACCESS_LOG="false",
             WEB_CONCURRENCY=str(WEB_WORKERS),
-            **{key: value for key, value in secrets_of_render.items() if key in ("JWT_PRIVATE_KEY", "JWT_SIGNING_KEY")},
+            # The render's own keys: its tokens' (by algorithm) and, with the mfa app, its secrets' at rest.
+            **{key: value for key, value in secrets_of_render.items() if key in SECRETS_OF_THE_RENDER},
             **environment,
         )
         deployment = Deployment(path, bin_dir, variables, sink, logs)
