@@ -59,6 +59,7 @@ AUTH_SERVICE_ROUTES = {
     ("post", "mfa/totp/disable/"),
     ("post", "mfa/recovery-codes/"),
     ("post", "mfa/passkeys/register/options/"),
+    ("post", "mfa/passkeys/reauthenticate/options/"),
     ("post", "mfa/passkeys/register/"),
     ("delete", "mfa/passkeys/<int:passkey_id>/"),
     {%- endif %}

@@ -416,8 +416,9 @@ class PasskeyRegistrationInvalid(AuthnError):
 
 
 class PasskeyChallengeExpired(AuthnError):
-    """`passkeys/register/` whose challenge (of `passkeys/register/options/`) expired or was used."""
+    """A passkey answer to `passkeys/register/` or `reauthenticate/` whose challenge (of the matching
+    `options/` endpoint) expired or was used."""
 
     default_code = PASSKEY_CHALLENGE_EXPIRED
-    default_detail = _("The passkey registration has expired; start again.")
+    default_detail = _("The passkey request has expired; ask for new options and start again.")
     attr = "credential"

@@ -20,6 +20,7 @@ class MfaConfig(AppConfig):
         from .steps import SecondFactorRequirement, SecondFactorStep
 
         register_requirement(SecondFactorRequirement())
-        register_factor(SecondFactorStep.reauthentication_factor())
+        for factor in SecondFactorStep.reauthentication_factors():
+            register_factor(factor)
         register_email_kinds()
         register_section("second_factors", exported_factors)

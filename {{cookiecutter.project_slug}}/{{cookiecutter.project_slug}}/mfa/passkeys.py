@@ -3,8 +3,8 @@
 The relying party is GATEHOUSE["WEBAUTHN_RP_ID"] (the site's domain), and ceremonies are
 accepted only from the origins of GATEHOUSE["WEBAUTHN_ORIGINS"]; both come from the
 environment. Every ceremony has a fresh challenge of 32 random bytes kept on the server:
-a registration's in the cache under the user for WEBAUTHN_CHALLENGE_TTL, an assertion's
-in its login flow. A challenge is used once. Credentials are registered as discoverable
+a registration's or a reauthentication's in the cache under the user for
+WEBAUTHN_CHALLENGE_TTL, a login's assertion's in its flow. A challenge is used once. Credentials are registered as discoverable
 (resident) keys, so that a login can start without an email (usernameless), and so that
 the `mfa` step can ask for any passkey without listing the account's credentials.
 
@@ -50,7 +50,10 @@ if TYPE_CHECKING:
     from ..users.models import User
 
 CHALLENGE_BYTES = 32
-CACHE_PREFIX = "mfa:passkey-registration:"
+# The ceremonies whose challenge waits in the cache, under the user, until the browser answers.
+REGISTRATION = "registration"
+REAUTHENTICATION = "reauthentication"
+CACHE_PREFIX = "mfa:passkey-challenge:"
 USER_HANDLE_SALT = "mfa.passkey-user-handle"
 # How long the browser shows its dialog, in milliseconds.
 CEREMONY_TIMEOUT_MS = 300_000
@@ -66,14 +69,32 @@ def user_handle(user: User) -> bytes:
     return salted_hmac(USER_HANDLE_SALT, str(user.pk), algorithm="sha256").digest()
 
 
-def registration_cache_key(user: User) -> str:
-    """The cache key of the user's pending registration challenge."""
-    return f"{CACHE_PREFIX}{user.pk}"
+def challenge_cache_key(ceremony: str, user: User) -> str:
+    """The cache key of the user's pending challenge of `ceremony` (REGISTRATION or REAUTHENTICATION)."""
+    return f"{CACHE_PREFIX}{ceremony}:{user.pk}"
+
+
+def keep_challenge(ceremony: str, user: User) -> bytes:
+    """A fresh challenge of `ceremony` for `user`, kept for WEBAUTHN_CHALLENGE_TTL; asking again replaces it."""
+    challenge = new_challenge()
+    ttl = gatehouse_settings.WEBAUTHN_CHALLENGE_TTL.total_seconds()
+    cache.set(challenge_cache_key(ceremony, user), challenge, timeout=max(1, int(ttl)))
+    return challenge
+
+
+def take_challenge(ceremony: str, user: User) -> bytes:
+    """The pending challenge of `ceremony` for `user`, forgotten as it is read; PasskeyChallengeExpired if none."""
+    key = challenge_cache_key(ceremony, user)
+    challenge = cache.get(key)
+    if challenge is None or not cache.delete(key):
+        # Gone, or taken by a concurrent request between the two calls.
+        raise PasskeyChallengeExpired()
+    return bytes(challenge)
 
 
 def registration_options(user: User) -> dict[str, Any]:
     """Creation options with a fresh challenge, kept for WEBAUTHN_CHALLENGE_TTL; asking again replaces it."""
-    challenge = secrets.token_bytes(CHALLENGE_BYTES)
+    challenge = keep_challenge(REGISTRATION, user)
     existing = Passkey.objects.filter(user=user).values_list("credential_id", flat=True)
     options = generate_registration_options(
         rp_id=gatehouse_settings.WEBAUTHN_RP_ID,
@@ -89,24 +110,12 @@ def registration_options(user: User) -> dict[str, Any]:
         ),
         exclude_credentials=[PublicKeyCredentialDescriptor(id=bytes(credential_id)) for credential_id in existing],
     )
-    ttl = gatehouse_settings.WEBAUTHN_CHALLENGE_TTL.total_seconds()
-    cache.set(registration_cache_key(user), challenge, timeout=max(1, int(ttl)))
     return dict(json.loads(options_to_json(options)))
-
-
-def take_registration_challenge(user: User) -> bytes:
-    """The pending registration challenge of `user`, forgotten as it is read; PasskeyChallengeExpired if none."""
-    key = registration_cache_key(user)
-    challenge = cache.get(key)
-    if challenge is None or not cache.delete(key):
-        # Gone, or taken by a concurrent request between the two calls.
-        raise PasskeyChallengeExpired()
-    return bytes(challenge)
 
 
 def register(request: HttpRequest, user: User, credential: dict[str, Any], name: str) -> Passkey:
     """Verify a registration answer to the user's pending challenge and keep the new passkey."""
-    challenge = take_registration_challenge(user)
+    challenge = take_challenge(REGISTRATION, user)
     try:
         verified = verify_registration_response(
             credential=credential,
@@ -144,16 +153,37 @@ def new_challenge() -> bytes:
     return secrets.token_bytes(CHALLENGE_BYTES)
 
 
-def authentication_options(challenge: bytes) -> dict[str, Any]:
-    """Request options for any discoverable passkey of this relying party: no credential is listed, so the
-    answer says nothing of which account has which passkey."""
+def authentication_options(challenge: bytes, *, user: User | None = None) -> dict[str, Any]:
+    """Request options for a passkey of this relying party.
+
+    In a login, no credential is listed (any discoverable passkey answers), so the answer says
+    nothing of which account has which passkey. A reauthentication lists the passkeys of the
+    signed-in `user`, so that the browser offers only theirs.
+    """
+    allowed = [] if user is None else Passkey.objects.filter(user=user).values_list("credential_id", flat=True)
     options = generate_authentication_options(
         rp_id=gatehouse_settings.WEBAUTHN_RP_ID,
         challenge=challenge,
         timeout=CEREMONY_TIMEOUT_MS,
+        allow_credentials=[PublicKeyCredentialDescriptor(id=bytes(credential_id)) for credential_id in allowed],
         user_verification=UserVerificationRequirement.PREFERRED,
     )
     return dict(json.loads(options_to_json(options)))
+
+
+def reauthentication_options(user: User) -> dict[str, Any]:
+    """Request options with a fresh challenge for `reauthenticate/`, kept for WEBAUTHN_CHALLENGE_TTL."""
+    return authentication_options(keep_challenge(REAUTHENTICATION, user), user=user)
+
+
+def reauthenticate(user: User, credential: dict[str, Any]) -> Passkey:
+    """Check a passkey assertion of `user` against their pending reauthentication challenge; PasskeyInvalid if
+    it is wrong or not theirs, PasskeyChallengeExpired when no challenge waits."""
+    challenge = take_challenge(REAUTHENTICATION, user)
+    passkey = credential_passkey(credential)
+    if passkey is None or passkey.user_id != user.pk:
+        raise PasskeyInvalid()
+    return verify_assertion(credential, challenge, passkey=passkey, require_user_verification=False)
 
 
 def credential_passkey(credential: dict[str, Any]) -> Passkey | None:

@@ -21,6 +21,18 @@ class StrictRegexField(serializers.RegexField):
         return str(super().to_internal_value(data))
 
 
+class CredentialField(serializers.JSONField):
+    """A PublicKeyCredential as the browser's `toJSON()` gives it: a JSON object, checked by py_webauthn."""
+
+    default_error_messages = {"not_an_object": _("Expected a JSON object.")}
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            self.fail("not_an_object")
+        return value
+
+
 class TotpStatusSerializer(serializers.Serializer):
     """Whether the user's TOTP is on."""
 
@@ -80,13 +92,8 @@ class RecoveryCodesSerializer(serializers.Serializer):
 class PasskeyRegistrationSerializer(StrictSerializer):
     """The body of `passkeys/register/`: the browser's answer to the creation options, and a name for the passkey."""
 
-    credential = serializers.JSONField(
+    credential = CredentialField(
         write_only=True,
         help_text=_("The PublicKeyCredential of navigator.credentials.create(), as JSON (toJSON())."),
     )
     name = StrictCharField(max_length=64, write_only=True, help_text=_("How the user tells it from others."))
-
-    def validate_credential(self, value: Any) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise serializers.ValidationError(_("Expected a JSON object."), code="invalid")
-        return value

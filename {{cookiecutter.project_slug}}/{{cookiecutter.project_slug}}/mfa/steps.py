@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 
 from ..accounts.reauthentication import ReauthenticationFactor
-from ..authn.errors import CodeInvalid, PasskeyInvalid
+from ..authn.errors import CodeInvalid, PasskeyChallengeExpired, PasskeyInvalid
 from ..login.completion import CompletionRequirement
 from ..login.scenarios import Step, StepContext
 from ..login.scenarios.schemas import AUTOCOMPLETE, object_schema
+from . import passkeys
 from .factors import CODE_PATTERN, check_code, has_second_factor
 from .scenarios import (
     SECOND_FACTOR_DONE,
@@ -31,7 +32,7 @@ from .scenarios import (
     credential_schema,
     start_assertion,
 )
-from .serializers import StrictRegexField
+from .serializers import CredentialField, StrictRegexField
 
 if TYPE_CHECKING:
     from ..users.models import User
@@ -63,6 +64,22 @@ class CodeField(StrictRegexField):
         kwargs.setdefault("trim_whitespace", False)
         kwargs.setdefault("help_text", _("A TOTP code or a recovery code, instead of the password."))
         super().__init__(CODE_PATTERN, min_length=6, max_length=CODE_MAX_LENGTH, **kwargs)
+
+
+class ReauthenticationCredentialField(CredentialField):
+    """The `credential` of `reauthenticate/`: a passkey's assertion, instead of the password."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("write_only", True)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "A passkey's answer (the PublicKeyCredential of navigator.credentials.get(), as JSON) to the "
+                "options of mfa/passkeys/reauthenticate/options/, instead of the password."
+            ),
+        )
+        super().__init__(**kwargs)
 
 
 class SecondFactorStep(Step):
@@ -100,16 +117,30 @@ class SecondFactorStep(Step):
         check_assertion(context, data["credential"], require_user_verification=False)
 
     @classmethod
-    def reauthentication_factor(cls) -> ReauthenticationFactor:
-        """`reauthenticate/` takes the same `code` instead of the password."""
-        return ReauthenticationFactor(
-            field="code", serializer_field=CodeField, verify=verify_code, errors=(CodeInvalid,)
-        )
+    def reauthentication_factors(cls) -> list[ReauthenticationFactor]:
+        """`reauthenticate/` takes the same answers instead of the password: a `code`, or a passkey's
+        `credential` answering the challenge of `mfa/passkeys/reauthenticate/options/`."""
+        return [
+            ReauthenticationFactor(
+                field="code", serializer_field=CodeField, verify=verify_code, errors=(CodeInvalid,)
+            ),
+            ReauthenticationFactor(
+                field="credential",
+                serializer_field=ReauthenticationCredentialField,
+                verify=verify_passkey,
+                errors=(PasskeyInvalid, PasskeyChallengeExpired),
+            ),
+        ]
 
 
 def verify_code(request: Request, user: User, code: Any) -> None:
     """Check the `code` of a reauthentication (a TOTP or recovery code of `user`)."""
     check_code(request, user, code)
+
+
+def verify_passkey(request: Request, user: User, credential: Any) -> None:
+    """Check the `credential` of a reauthentication: an assertion of a passkey of `user` to their challenge."""
+    passkeys.reauthenticate(user, credential)
 
 
 class SecondFactorRequirement(CompletionRequirement):

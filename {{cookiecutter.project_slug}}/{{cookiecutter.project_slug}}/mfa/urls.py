@@ -19,6 +19,11 @@ ALL_URLPATTERNS: list[URLPattern] = [
         name="mfa-passkey-registration-options",
     ),
     path("passkeys/register/", views.PasskeyRegistrationView.as_view(), name="mfa-passkey-registration"),
+    path(
+        "passkeys/reauthenticate/options/",
+        views.PasskeyReauthenticationOptionsView.as_view(),
+        name="mfa-passkey-reauthentication-options",
+    ),
     path("passkeys/<int:passkey_id>/", views.PasskeyView.as_view(), name="mfa-passkey"),
 ]
 

@@ -147,6 +147,22 @@ class PasskeyRegistrationView(MfaView):
         return Response(PasskeySerializer(passkey).data, status=status.HTTP_201_CREATED)
 
 
+class PasskeyReauthenticationOptionsView(MfaView):
+    """Request options for `navigator.credentials.get()` with a fresh challenge, which `reauthenticate/` then
+    takes as `{"credential"}` instead of the password.
+
+    They list the user's own passkeys. The challenge waits on the server for WEBAUTHN_CHALLENGE_TTL;
+    asking again replaces it. No recent authentication is needed: this is how one is made.
+    """
+
+    @extend_schema(
+        request=None,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="WebAuthn request options, as JSON.")},
+    )
+    def post(self, request: Request) -> Response:
+        return Response(passkeys.reauthentication_options(authenticated_user(request)))
+
+
 class PasskeyView(MfaView):
     """Delete a passkey of the authenticated user; another user's or an unknown id is not found."""
 

@@ -262,7 +262,16 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         responses={200: schemas.REFRESH_ANSWER},
         description="Confirm the password again: a fresh token pair in the same session, whose access token is "
         "recent, for the actions that answer 401 `reauthentication_required`.",
-        errors=(PasswordIncorrect, LockedOut, TokenNotValid{% if cookiecutter.use_mfa == "y" %}, CodeInvalid{% endif %}),
+        errors=(
+            PasswordIncorrect,
+            LockedOut,
+            TokenNotValid,
+            {%- if cookiecutter.use_mfa == "y" %}
+            CodeInvalid,
+            PasskeyInvalid,
+            PasskeyChallengeExpired,
+            {%- endif %}
+        ),
     ),
     ProxiedRoute(
         "email/change/",
@@ -400,6 +409,16 @@ PROXIED_ROUTES: tuple[ProxiedRoute, ...] = (
         responses={201: schemas.PasskeySerializer},
         description="Register a passkey: the browser's answer to the pending challenge, and its name.",
         errors=(PasskeyRegistrationInvalid, PasskeyChallengeExpired),
+    ),
+    ProxiedRoute(
+        "mfa/passkeys/reauthenticate/options/",
+        "mfa-passkey-reauthentication-options",
+        "post",
+        authenticated=True,
+        request=None,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="WebAuthn request options, as JSON.")},
+        description="Request options with a fresh challenge, listing the user's passkeys: `reauthenticate/` then "
+        "takes the browser's answer as `credential` instead of the password.",
     ),
     ProxiedRoute(
         "mfa/passkeys/<int:passkey_id>/",

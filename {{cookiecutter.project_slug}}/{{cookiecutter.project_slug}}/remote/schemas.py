@@ -99,6 +99,12 @@ class ReauthenticateSerializer(StrictSerializer):
         trim_whitespace=False,
         help_text="A TOTP code or a recovery code, instead of the password.",
     )
+    credential = serializers.JSONField(
+        required=False,
+        write_only=True,
+        help_text="A passkey's answer (the PublicKeyCredential of navigator.credentials.get(), as JSON) to the "
+        "options of mfa/passkeys/reauthenticate/options/, instead of the password.",
+    )
     {%- else %}
 
     password = password_field()
