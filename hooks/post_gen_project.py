@@ -25,7 +25,7 @@ USE_SOCIAL_LOGIN = "{{ cookiecutter.use_social_login }}" == "y"
 USE_MFA = "{{ cookiecutter.use_mfa }}" == "y"
 
 # The apps of a service that holds passwords and issues tokens; a client_service has none of them.
-ISSUING_APPS = ("login", "sessions", "accounts", "mail")
+ISSUING_APPS = ("login", "sessions", "accounts", "mail", "devices")
 # What measures those apps' endpoints from outside (the timing of known and unknown addresses).
 ISSUING_FILES = (
     "scripts/enumeration_timing.py",

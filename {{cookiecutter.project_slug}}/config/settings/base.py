@@ -132,6 +132,8 @@ LOCAL_APPS = [
     {%- if cookiecutter.use_mfa == "y" %}
     "{{ cookiecutter.project_slug }}.mfa",
     {%- endif %}
+    # After mfa: its `device` step gives way to a second factor's.
+    "{{ cookiecutter.project_slug }}.devices",
     {%- endif %}
     {%- if cookiecutter.use_social_login == "y" and cookiecutter.auth_role != "client_service" %}
     "{{ cookiecutter.project_slug }}.social",
@@ -445,6 +447,11 @@ GATEHOUSE = {
     # entries from the right. Behind a proxy, leaving it 0 counts every client as the proxy.
     "TRUSTED_PROXY_COUNT": env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0),
     "SITE_NAME": "{{ cookiecutter.project_name }}",
+    {%- if cookiecutter.auth_role != "client_service" %}
+    # Device trust (docs/devices.md): a password login from a device the account does not know answers an
+    # emailed code first (step `device`); a user with a second factor answers that instead.
+    "DEVICE_TRUST": env.bool("DEVICE_TRUST", default=False),
+    {%- endif %}
     {%- if cookiecutter.use_social_login == "y" and cookiecutter.auth_role != "client_service" %}
     # OpenID Connect providers as JSON, {"<key>": {"name", "issuer", "client_id", "client_secret"}}, each
     # offered as the login scenario `oidc-<key>`, and the frontend URLs their flows may return to

@@ -66,6 +66,13 @@ DEFAULTS: dict[str, Any] = {
     # which such a frontend needs too (authn/transports/csrf.py).
     "AUTH_COOKIE_PARTITIONED": False,
     "CSRF_COOKIE_PARTITIONED": False,
+    # Device trust (devices/, docs/devices.md): a password login from a device the account has not
+    # completed a login on before answers an emailed code (step `device`) before its tokens. A device is
+    # known by a signed token in the HttpOnly device cookie, or in the Device-Token header of app
+    # clients, kept for DEVICE_TRUST_MAX_AGE after its last login.
+    "DEVICE_TRUST": False,
+    "DEVICE_COOKIE_NAME": "device_token",
+    "DEVICE_TRUST_MAX_AGE": timedelta(days=365),
     # PEM public keys accepted besides the signing key's own (a list, or one text holding several PEM
     # blocks, as JWT_PUBLIC_KEYS does): the issuer's other key while it rotates to the next one.
     "EXTRA_VERIFYING_KEYS": [],
@@ -267,6 +274,16 @@ def auth_cookie_names() -> AuthCookieNames:
         return AuthCookieNames(access, refresh)
     access_prefix = SECURE_PREFIX if gatehouse_settings.AUTH_COOKIE_DOMAIN else HOST_PREFIX
     return AuthCookieNames(with_prefix(access, access_prefix), with_prefix(refresh, SECURE_PREFIX))
+
+
+# The header in which app clients, which keep no cookies, present the device token of device trust.
+DEVICE_TOKEN_HEADER = "Device-Token"  # noqa: S105 (a header name, not a secret)
+
+
+def device_cookie_name() -> str:
+    """The device cookie's name: `__Secure-` before DEVICE_COOKIE_NAME where it is Secure (its Path is the login's)."""
+    name = gatehouse_settings.DEVICE_COOKIE_NAME
+    return with_prefix(name, SECURE_PREFIX) if auth_cookies_are_secure() else name
 
 
 def with_prefix(name: str, prefix: str) -> str:

@@ -135,6 +135,12 @@ class LoginCompleteSerializer(serializers.Serializer):
     refresh = serializers.CharField(read_only=True)
     token_type = serializers.ChoiceField(choices=[BEARER], read_only=True)
     expires_in = serializers.IntegerField(read_only=True, help_text="Seconds until the access token expires.")
+    device_token = serializers.CharField(
+        read_only=True,
+        required=False,
+        help_text="With device trust on (GATEHOUSE['DEVICE_TRUST']): the device's token, to send in the "
+        "Device-Token header of its next logins.",
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         # The user serializer is a setting, so it is looked up when the fields are built.

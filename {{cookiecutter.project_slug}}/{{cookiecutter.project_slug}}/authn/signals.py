@@ -33,7 +33,8 @@ logged_out_everywhere = Signal()
 # request (None when the caller had none), user, family (the family's id).
 refresh_reuse_detected = Signal()
 # After a session was ended by its user (`DELETE sessions/<id>/`) or by staff in the admin.
-# Arguments: request, user (the session's), session (its id).
+# Arguments: request, user (the session's), session (its id), forget_device (whether the device
+# of its login is to be forgotten: `?forget_device=true`, or always from the admin).
 session_ended = Signal()
 # After a request was authenticated by an access token (authn/authentication.py), on every such
 # request: receivers must be cheap. `sender` is the authentication class. Arguments: request, token.

@@ -298,6 +298,8 @@ class TokenPair:
     # The `exp` of each token (seconds since the epoch), carried so that nothing decodes what was just signed.
     access_expires_at: int
     refresh_expires_at: int
+    # The session (refresh-token family) the pair belongs to: its `sid` claim.
+    session_id: str = ""
 
 
 def token_version_key(user_id: Any) -> str:

@@ -14,7 +14,9 @@ After the last step of any scenario, custom ones included, the engine (login/eng
 requirement, in the order they were registered, whether it applies to the flow's account; the first
 that does and has not been answered yet becomes the flow's next step (`needs_step`), and tokens are
 issued only once no requirement is left. The requirement's step is a `Step` like any other: its
-wrong answers count against the flow and the account's one lockout budget.
+wrong answers count against the flow and the account's one lockout budget. Once the tokens are
+issued, every requirement's `completed()` sees the answer before it leaves (to remember the
+device the login came from, say), whether or not its step was asked.
 
 The login app knows nothing of the apps that register here: calls go from them to login, never back.
 """
@@ -27,8 +29,11 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
+    from rest_framework.response import Response
+
+    from ..authn.tokens import TokenPair
     from ..users.models import User
-    from .scenarios.base import Step, StepContext
+    from .scenarios.base import Scenario, Step, StepContext
 
 
 class CompletionRequirement(abc.ABC):
@@ -39,9 +44,19 @@ class CompletionRequirement(abc.ABC):
     def step(self) -> Step:
         """The step the account answers; its key must differ from every scenario's step keys."""
 
+    def may_follow(self, scenario: Scenario) -> bool:
+        """Whether the step may follow `scenario`'s at all, with the current settings (for the OpenAPI schema)."""
+        return True
+
     @abc.abstractmethod
     def applies(self, context: StepContext, user: User) -> bool:
         """Whether `user`, whose scenario's steps all succeeded, must answer this requirement's step."""
+
+    def completed(self, context: StepContext, user: User, pair: TokenPair, response: Response) -> None:  # noqa: B027
+        """After every completed login, once `pair` is issued: may add to `response` (a cookie, a member).
+
+        Does nothing unless a requirement needs it: an optional hook, not an abstract one.
+        """
 
 
 # Filled from AppConfig.ready() by the apps that add requirements, in the order they register.
@@ -57,9 +72,10 @@ def register_requirement(requirement: CompletionRequirement) -> None:
         REQUIREMENTS.append(requirement)
 
 
-def completion_steps() -> list[Step]:
-    """The steps of every registered requirement, in order: what any scenario's flow may also ask for."""
-    return [requirement.step for requirement in REQUIREMENTS]
+def completion_steps(scenario: Scenario | None = None) -> list[Step]:
+    """The steps of every registered requirement, in order: what a flow of `scenario` (of any scenario, when
+    None) may also ask for."""
+    return [requirement.step for requirement in REQUIREMENTS if scenario is None or requirement.may_follow(scenario)]
 
 
 def get_completion_step(key: str) -> Step | None:
@@ -67,10 +83,20 @@ def get_completion_step(key: str) -> Step | None:
     return next((step for step in completion_steps() if step.key == key), None)
 
 
+def answered(context: StepContext, requirement: CompletionRequirement) -> bool:
+    """Whether the flow has answered the step of `requirement` (the step answered now included)."""
+    return requirement.step.key in {*context.flow.completed_steps, context.flow.step}
+
+
+def login_completed(context: StepContext, user: User, pair: TokenPair, response: Response) -> None:
+    """Let every requirement see a completed login's answer before it leaves."""
+    for requirement in REQUIREMENTS:
+        requirement.completed(context, user, pair, response)
+
+
 def pending_step(context: StepContext, user: User) -> Step | None:
     """The step of the first requirement that applies to `user` and that this flow has not answered yet."""
-    answered = {*context.flow.completed_steps, context.flow.step}
     for requirement in REQUIREMENTS:
-        if requirement.step.key not in answered and requirement.applies(context, user):
+        if not answered(context, requirement) and requirement.applies(context, user):
             return requirement.step
     return None

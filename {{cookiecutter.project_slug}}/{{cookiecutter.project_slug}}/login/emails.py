@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from ..users.models import User
 
 FLOW_ID = "flow_id"
+# The code confirms a login from a device the account does not know (devices/): the email says so.
+NEW_DEVICE = "new_device"
 
 
 def login_code_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternatives:
@@ -30,7 +32,12 @@ def login_code_email(user: User, payload: dict[str, Any]) -> EmailMultiAlternati
     return build_email(
         "login/email/login_code",
         to=email_address(user),
-        context={"user": user, "code": code, "valid_for_minutes": minutes(valid_for)},
+        context={
+            "user": user,
+            "code": code,
+            "valid_for_minutes": minutes(valid_for),
+            "new_device": bool(payload.get(NEW_DEVICE)),
+        },
     )
 
 
@@ -40,6 +47,12 @@ def register_email_kinds() -> None:
     register_kind(Kind.LOGIN_CODE, EmailKind(login_code_email, any_account, "EMAIL_CODE_TTL"))
 
 
-def queue_login_code(*, user_id: Any, flow_id: str) -> None:
-    """Queue the login code email of the flow `flow_id` to the account `user_id` (None: no account, nothing sent)."""
-    queue_email(Kind.LOGIN_CODE, user_id, **{FLOW_ID: flow_id})
+def queue_login_code(*, user_id: Any, flow_id: str, new_device: bool = False) -> None:
+    """Queue the login code email of the flow `flow_id` to the account `user_id` (None: no account, nothing sent).
+
+    With `new_device`, the email says that the code confirms a login from a device the account does not know.
+    """
+    payload: dict[str, Any] = {FLOW_ID: flow_id}
+    if new_device:
+        payload[NEW_DEVICE] = True
+    queue_email(Kind.LOGIN_CODE, user_id, **payload)

@@ -162,7 +162,7 @@ class ScenarioRunner:
         """End the flow and log `user` in: the flow's state is deleted before tokens are issued."""
         if context.flow.stored:
             self.store.delete(context.flow)
-        response = complete_login(self.request, user, self.scenario.key)
+        response = complete_login(self.request, user, self.scenario.key, context=context)
         lockout.record_success(attempt)
         login_succeeded.send(sender=type(self.scenario), request=self.request, scenario=self.scenario, user=user)
         return response
@@ -202,13 +202,17 @@ def error_code(error: APIException) -> str:
     return str(codes)
 
 
-def complete_login(request: Request, user: User, scenario_key: str) -> Response:
+def complete_login(request: Request, user: User, scenario_key: str, *, context: StepContext | None = None) -> Response:
     """End a successful login: issue a fresh token pair for `user` and answer through the transport.
 
-    Sends Django's `user_logged_in`, whose receiver updates `last_login`. The
-    caller has already checked the user's credentials and that the account is active.
+    Sends Django's `user_logged_in`, whose receiver updates `last_login`. The caller has
+    already checked the user's credentials and that the account is active. With the flow's
+    `context`, the completion requirements see the answer before it leaves.
     """
     pair = issue_tokens(user, request, scenario_key)
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     logger.info("Login completed: user %s, scenario %s", user.pk, scenario_key)
-    return get_transport().login_response(request, user, pair)
+    response = get_transport().login_response(request, user, pair)
+    if context is not None:
+        completion.login_completed(context, user, pair, response)
+    return response

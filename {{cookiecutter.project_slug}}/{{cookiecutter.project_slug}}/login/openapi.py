@@ -30,7 +30,7 @@ def step_component_name(scenario: Scenario, step: Step) -> str:
 
 def flow_steps(scenario: Scenario) -> list[Step]:
     """Every step a flow of `scenario` may ask for: its own, then those of the completion requirements."""
-    return [*scenario.steps, *completion_steps()]
+    return [*scenario.steps, *completion_steps(scenario)]
 
 
 def step_bodies() -> dict[str, dict[str, Any]]:

@@ -41,7 +41,7 @@ from rest_framework.views import APIView
 from ..api.errors import SERVER_ERROR
 from ..api.openapi import ErrorCode, error_codes
 from ..authn.authentication import JWTAuthentication
-from ..authn.conf import auth_cookie_names
+from ..authn.conf import DEVICE_TOKEN_HEADER, auth_cookie_names, device_cookie_name
 from ..authn.errors import CsrfFailed
 from ..authn.transports.base import get_transport
 from .client import call_auth_service
@@ -69,6 +69,8 @@ FORWARDED_REQUEST_HEADERS = {
     "HTTP_PREFER": "Prefer",
     "HTTP_X_CSRFTOKEN": "X-CSRFToken",
     "HTTP_X_REQUEST_ID": "X-Request-ID",
+    # Device trust (devices/ on the auth service): an app client's device token.
+    "HTTP_DEVICE_TOKEN": DEVICE_TOKEN_HEADER,
 }
 # What any endpoint of the auth service may answer, besides the errors of the endpoint itself.
 FRAMEWORK_ERRORS = (exceptions.ParseError, exceptions.UnsupportedMediaType, exceptions.NotAcceptable, CsrfFailed)
@@ -92,8 +94,9 @@ def proxied_errors(*upstream: type[APIException]) -> list[ErrorCode]:
 
 
 def forwarded_cookie_names() -> set[str]:
-    """The cookies the auth service reads: the auth cookies (authn.conf.auth_cookie_names) and the CSRF cookie."""
-    return {*auth_cookie_names(), settings.CSRF_COOKIE_NAME}
+    """The cookies the auth service reads: the auth cookies (authn.conf.auth_cookie_names), the CSRF cookie and
+    the device cookie of device trust."""
+    return {*auth_cookie_names(), settings.CSRF_COOKIE_NAME, device_cookie_name()}
 
 
 def authenticated_by_header(request: Request) -> bool:

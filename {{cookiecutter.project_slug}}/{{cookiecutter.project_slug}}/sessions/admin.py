@@ -45,7 +45,10 @@ class RefreshFamilyAdmin(ReadOnlyModelAdmin):
         ended = 0
         for family in queryset.filter(revoked_at__isnull=True).select_related("user"):
             if end_session(family.user_id, family.pk) is not None:
-                session_ended.send(sender=type(self), request=request, user=family.user, session=family.pk)
+                # Staff end sessions they do not trust: their devices are forgotten with them.
+                session_ended.send(
+                    sender=type(self), request=request, user=family.user, session=family.pk, forget_device=True
+                )
                 ended += 1
         self.message_user(
             request,

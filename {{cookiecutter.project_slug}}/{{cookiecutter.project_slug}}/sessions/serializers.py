@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..authn.tokens import SESSION_ID_CLAIM
@@ -34,3 +35,16 @@ class SessionListSerializer(serializers.Serializer[Any]):
     """`{"sessions": [...]}`, newest first."""
 
     sessions = SessionSerializer(many=True, read_only=True)
+
+
+class SessionEndQuerySerializer(serializers.Serializer[Any]):
+    """The query of `DELETE sessions/<id>/`."""
+
+    forget_device = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Also forget the device of the session's login, so that its next password login asks for an emailed "
+            "code again (with device trust on)."
+        ),
+    )

@@ -286,6 +286,7 @@ def token_pair(refresh: RefreshToken, user: User, raw_refresh: str, token_versio
         expires_in=int(AccessToken.lifetime.total_seconds()),
         access_expires_at=access["exp"],
         refresh_expires_at=refresh["exp"],
+        session_id=str(access.get(SESSION_ID_CLAIM, "")),
     )
 
 

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt import views as simplejwt_views
 from rest_framework_simplejwt.exceptions import TokenError
 
-from ..api.openapi import BODY_ERRORS
+from ..api.openapi import BODY_ERRORS, validation_codes
 from ..api.request_bodies import check_body
 from ..authn.authentication import authenticated_user
 from ..authn.conf import gatehouse_settings
@@ -29,7 +29,7 @@ from ..authn.serializers import RefreshTokenRequestSerializer
 from ..authn.signals import logged_out, logged_out_everywhere, session_ended
 from ..authn.tokens import SESSION_ID_CLAIM
 from ..authn.transports.base import get_transport
-from .serializers import SessionListSerializer
+from .serializers import SessionEndQuerySerializer, SessionListSerializer
 from .service import (
     blacklist_refresh_token,
     end_session,
@@ -149,14 +149,22 @@ class SessionView(APIView):
 
     Ending the request's own session is a logout: with cookies, the answer deletes them.
     Ending another needs a recent authentication (401 `reauthentication_required`).
+    With `?forget_device=true`, the device of its login is forgotten too (devices/).
     """
 
     permission_classes = [IsAuthenticated]
 
-    openapi_errors = (SessionNotFound, ReauthenticationRequired)
+    # `?forget_device=` must be a boolean.
+    openapi_errors = (SessionNotFound, ReauthenticationRequired, *validation_codes(["invalid"]))
 
-    @extend_schema(request=None, responses={204: OpenApiResponse(description="The session is ended.")})
+    @extend_schema(
+        request=None,
+        parameters=[SessionEndQuerySerializer],
+        responses={204: OpenApiResponse(description="The session is ended.")},
+    )
     def delete(self, request: Request, session_id: str) -> Response:
+        query = SessionEndQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         token: Any = request.auth
         is_own_session = token is not None and token.get(SESSION_ID_CLAIM) == session_id
         if not is_own_session:
@@ -165,7 +173,13 @@ class SessionView(APIView):
         family = end_session(request.user.pk, session_id)
         if family is None:
             raise SessionNotFound()
-        session_ended.send(sender=type(self), request=request, user=family.user, session=family.pk)
+        session_ended.send(
+            sender=type(self),
+            request=request,
+            user=family.user,
+            session=family.pk,
+            forget_device=query.validated_data["forget_device"],
+        )
         if is_own_session:
             return get_transport().logout_response(request)
         return Response(status=204)
