@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext
 
 from ..authn.conf import gatehouse_settings
-from ..login import lockout
 from ..login.completion import REQUIREMENTS, CompletionRequirement, answered
 from ..login.emails import queue_login_code
 from ..login.scenarios import Scenario, StepContext
@@ -41,11 +40,9 @@ class DeviceStep(EmailCodeStep):
         schema = super().get_schema()
         return object_schema(schema["properties"], title=gettext("Code for a new device"))
 
-    def enter(self, context: StepContext) -> None:
-        flow = context.flow
-        flow.expire_within(gatehouse_settings.EMAIL_CODE_TTL)
-        lockout.record_email(lockout.Attempt(context.request, flow.email, context.scenario.key, self.key))
-        queue_login_code(user_id=flow.user_id, flow_id=flow.id, new_device=True)
+    def queue_code(self, context: StepContext) -> None:
+        # The email says why a code is asked for: the password was right, on a device the account does not know.
+        queue_login_code(user_id=context.flow.user_id, flow_id=context.flow.id, new_device=True)
 
 
 class DeviceTrustRequirement(CompletionRequirement):

@@ -99,7 +99,11 @@ class EmailCodeStep(Step):
         valid_for = gatehouse_settings.EMAIL_CODE_TTL
         flow.expire_within(valid_for)
         lockout.record_email(lockout.Attempt(context.request, flow.email, context.scenario.key, self.key))
-        queue_login_code(user_id=flow.user_id, flow_id=flow.id)
+        self.queue_code(context)
+
+    def queue_code(self, context: StepContext) -> None:
+        """Queue the email with the flow's code (drawn when it is sent) to the flow's account."""
+        queue_login_code(user_id=context.flow.user_id, flow_id=context.flow.id)
 
     def handle(self, context: StepContext, data: dict[str, Any]) -> None:
         if not check_code(data["code"], flow_id=context.flow.id):
