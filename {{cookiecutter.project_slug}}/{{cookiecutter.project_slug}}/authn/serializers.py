@@ -135,8 +135,8 @@ class LoginCompleteSerializer(serializers.Serializer):
     refresh = serializers.CharField(read_only=True)
     token_type = serializers.ChoiceField(choices=[BEARER], read_only=True)
     expires_in = serializers.IntegerField(read_only=True, help_text="Seconds until the access token expires.")
+    # Not read_only: the schema would then list it as required in every answer.
     device_token = serializers.CharField(
-        read_only=True,
         required=False,
         help_text="With device trust on (GATEHOUSE['DEVICE_TRUST']): the device's token, to send in the "
         "Device-Token header of its next logins.",
