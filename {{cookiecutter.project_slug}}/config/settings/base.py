@@ -136,6 +136,9 @@ LOCAL_APPS = [
     {%- if cookiecutter.use_social_login == "y" and cookiecutter.auth_role != "client_service" %}
     "{{ cookiecutter.project_slug }}.social",
     {%- endif %}
+    {%- if cookiecutter.use_account_pages == "y" and cookiecutter.auth_role != "client_service" %}
+    "{{ cookiecutter.project_slug }}.pages",
+    {%- endif %}
     "{{ cookiecutter.project_slug }}.audit",
 ]
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
@@ -259,8 +262,15 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
-# Base of the links that emails carry (activation, password reset).
-FRONTEND_URL = env("FRONTEND_URL", default="http://127.0.0.1:8000")
+{%- if cookiecutter.use_account_pages == "y" and cookiecutter.auth_role != "client_service" %}
+# Base of the links that emails carry (activation, password reset, email change): by default the
+# account pages (pages/) that this project serves on its own domain. Never the Host of a request.
+FRONTEND_URL = env("FRONTEND_URL", default="https://{{ cookiecutter.domain_name }}")
+{%- else %}
+# Base of the links that emails carry (activation, password reset, email change): the frontend that
+# takes them. `check --deploy` refuses an empty or plain-HTTP one (accounts.E001).
+FRONTEND_URL = env("FRONTEND_URL", default="")
+{%- endif %}
 
 # ADMIN
 # ------------------------------------------------------------------------------

@@ -27,6 +27,14 @@ CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=LOCAL_FRO
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=LOCAL_FRONTEND_ORIGINS)
 # Read again for this module's DEBUG: a Secure cookie would not be sent back over plain http://.
 CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+{%- if cookiecutter.use_account_pages == "y" and cookiecutter.auth_role != "client_service" %}
+# Emailed links open the account pages where `make serve` serves them: its HOST_PORT, which it passes
+# as DJANGO_SERVE_ADDRESS (`host:port`, or a port alone, as runserver takes it). Never the Host of a request.
+SERVE_ADDRESS = env("DJANGO_SERVE_ADDRESS", default="127.0.0.1:8000")
+if ":" not in SERVE_ADDRESS:
+    SERVE_ADDRESS = f"127.0.0.1:{SERVE_ADDRESS}"
+FRONTEND_URL = env("FRONTEND_URL", default=f"http://{SERVE_ADDRESS}")
+{%- endif %}
 
 # JSON WEB TOKENS
 # ------------------------------------------------------------------------------
