@@ -115,10 +115,13 @@ async function followAnswer(scenario, answer, region) {
     onAnswer: (next) => followAnswer(scenario, next, region),
   });
   region.replaceChildren(title, form);
-  // Straight to the passkey of a passkey scenario, whose assertion step has nothing to type.
   const input = form.querySelector("input");
   if (input) input.focus();
   else title.focus();
+  // Straight to the passkey when the step has nothing to type (the passkey scenario's assertion); its
+  // button stays, to try again.
+  const passkeyButton = form.querySelector("button[type=button]");
+  if (!input && passkeyButton) passkeyButton.click();
   if (answer.next_step === "verify") announce(texts.code_sent);
 }
 
@@ -362,18 +365,20 @@ export async function navigate(page, { replace = false } = {}) {
   await show(page);
 }
 
-async function show(page) {
+/** Draw `page`; after a move within the document, the focus goes to its heading, as a page load's would start there. */
+async function show(page, { moved = true } = {}) {
   try {
     await PAGES[page]();
   } catch (error) {
     main.append(notice(error instanceof ApiError ? error.message : texts.failed));
     throw error;
   }
-  main.querySelector("h1").focus();
+  const heading = main.querySelector("h1");
+  if (moved && heading && !main.contains(document.activeElement)) heading.focus();
 }
 
 api.onSessionEnded = () => {
   if (pageAt(location.pathname) === "account") navigate("sign-in", { replace: true });
 };
 window.addEventListener("popstate", () => show(pageAt(location.pathname)));
-show(config.page);
+show(config.page, { moved: false });
