@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 from harness.deployment import Deployment, local_deployment, stop, wait_until_serving
+from harness.openid_provider import Client, openid_provider
 from harness.processes import describe, run
 from harness.rendering import TEMPLATE_DIR
 from harness.services import CHROMIUM, NODE
@@ -92,26 +93,50 @@ class Site:
 
 
 @pytest.fixture(scope="module", params=["header", "cookie"], ids=lambda transport: f"token_transport={transport}")
-def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path) -> Iterator[Site]:
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, cookiecutter_config: Path
+) -> Iterator[Site]:
+    """The render served on http://localhost:<port>, trusting the real OpenID provider of the social login tests."""
     transport = request.param
-    with local_deployment(
-        tmp_path_factory, cookiecutter_config, f"pages-{transport}", redis_urls=(), answers={"token_transport": transport}
-    ) as deployment:
-        port = free_loopback_port()
-        url = f"http://localhost:{port}"
-        deployment.environment.update(
-            DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
+    port = free_loopback_port()
+    url = f"http://localhost:{port}"
+    client = Client(f"pages-{transport}", "the-client-secret-of-the-pages", [f"{url}/signed-in"])
+    with openid_provider([client], tmp_path_factory.mktemp(f"pages-{transport}-provider")) as provider:
+        providers = {
+            "test": {
+                "name": "Test provider",
+                "issuer": provider.issuer,
+                "client_id": client.client_id,
+                "client_secret": client.client_secret,
+            }
+        }
+        with local_deployment(
+            tmp_path_factory,
+            cookiecutter_config,
+            f"pages-{transport}",
+            redis_urls=(),
+            answers={"token_transport": transport, "use_social_login": "y"},
+            OIDC_PROVIDERS=json.dumps(providers),
+            OIDC_ALLOWED_REDIRECT_URIS=f"{url}/signed-in",
             FRONTEND_URL=url,
             WEBAUTHN_RP_ID="localhost",
             WEBAUTHN_ORIGINS=url,
-        )
-        command = [deployment.bin / "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        process = deployment.start("gunicorn", command)
-        try:
-            wait_until_serving(f"http://127.0.0.1:{port}", process, deployment, "gunicorn")
-            yield Site(transport, url, deployment)
-        finally:
-            stop(process)
+        ) as deployment:
+            deployment.environment["DJANGO_ALLOWED_HOSTS"] = "localhost,127.0.0.1"
+            command = [
+                deployment.bin / "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+            ]
+            process = deployment.start("gunicorn", command)
+            try:
+                wait_until_serving(f"http://127.0.0.1:{port}", process, deployment, "gunicorn")
+                yield Site(transport, url, deployment)
+            finally:
+                stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +203,7 @@ class Visit:
         page.get_by_label("Email and password", exact=True).check()
         page.get_by_label("Email", exact=True).fill(email)
         page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Continue", exact=True).click()
 
 
 @pytest.fixture
@@ -231,7 +256,7 @@ def test_sign_in_by_email_code(visit, site):
     page = visitor.open("/")
     page.get_by_label("Code by email", exact=True).check()
     page.get_by_label("Email", exact=True).fill("code@example.com")
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue", exact=True).click()
     code_field = page.get_by_label("Code", exact=True)
     expect(code_field).to_be_focused()
     expect(code_field).to_have_attribute("autocomplete", "one-time-code")
@@ -239,7 +264,7 @@ def test_sign_in_by_email_code(visit, site):
     visitor.check_accessibility()
     [text] = site.emails_to("code@example.com")
     code_field.fill(CODE.search(text).group(1))
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue", exact=True).click()
     expect_account_page(visitor, "code@example.com")
 
 
@@ -405,7 +430,7 @@ def test_set_up_totp_then_sign_in_with_its_code(visit, site):
     expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
     visitor.check_accessibility()
     page.get_by_label("Code", exact=True).fill(totp_code(site, secret))
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue", exact=True).click()
     expect_account_page(visitor, "totp@example.com")
 
 
@@ -439,3 +464,91 @@ def test_add_a_passkey_sign_out_and_sign_in_with_it(visit, site):
     visitor.heading("Sign in")
     page.get_by_role("button", name="Sign in with a passkey").click()
     expect_account_page(visitor, "passkey@example.com")
+
+
+def test_change_the_email_address_by_the_emailed_link(visit, site):
+    site.create_user("old-address@example.com")
+    visitor = visit()
+    visitor.sign_in_with_password("old-address@example.com")
+    expect_account_page(visitor, "old-address@example.com")
+    page = visitor.page
+    page.locator("#email").get_by_label("New email address").fill("new-address@example.com")
+    page.locator("#email").get_by_role("button", name="Change email address").click()
+    expect(page.locator("#status")).to_contain_text("Check the new address's inbox")
+    [text] = site.emails_to("new-address@example.com")
+    visitor.open(site.link_in(text, "/confirm-email"))
+    visitor.heading("Confirm your new email address")
+    expect(page.locator(".notice")).to_contain_text("Your email address is changed")
+    # A fresh browser profile (this one's session, with cookies, is still signed in, as it should be).
+    visitor.context.clear_cookies()
+    visitor.sign_in_with_password("new-address@example.com")
+    expect_account_page(visitor, "new-address@example.com")
+
+
+def test_sign_in_with_a_social_provider(visit, site):
+    visitor = visit()
+    page = visitor.open("/")
+    page.get_by_role("button", name="Continue with Test provider").click()
+    # The provider's own development sign-in and consent pages.
+    page.locator("input[name=login]").fill("social@example.com")
+    page.locator("input[name=password]").fill("any password will do")
+    page.locator("button[type=submit]").click()
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(f"{site.url}/**")
+    expect_account_page(visitor, "social@example.com")
+    expect(page.locator("#identities")).to_contain_text("Test provider")
+
+
+# Settings of the same render whose sensitive actions want a sign-in of the last two seconds.
+IMPATIENT_SETTINGS = """from datetime import timedelta
+
+from .local import *  # noqa: F403
+from .local import GATEHOUSE
+
+GATEHOUSE["REAUTHENTICATION_MAX_AGE"] = timedelta(seconds=2)
+"""
+
+
+@pytest.fixture(scope="module")
+def impatient_site(site: Site) -> Iterator[Site]:
+    """The site's render served once more, asking for a reauthentication two seconds after a sign-in."""
+    deployment = site.deployment
+    (deployment.path / "config" / "settings" / "impatient.py").write_text(IMPATIENT_SETTINGS)
+    port = free_loopback_port()
+    url = f"http://localhost:{port}"
+    command = [deployment.bin / "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    process = deployment.start(
+        "gunicorn-impatient",
+        command,
+        DJANGO_SETTINGS_MODULE="config.settings.impatient",
+        FRONTEND_URL=url,
+        WEBAUTHN_ORIGINS=url,
+    )
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", process, deployment, "gunicorn-impatient")
+        yield Site(site.transport, url, deployment)
+    finally:
+        stop(process)
+
+
+def test_a_sensitive_action_asks_for_the_password_again_when_the_sign_in_is_old(browser, impatient_site, axe):
+    impatient_site.create_user("reauthenticate@example.com")
+    visitor = Visit(browser, impatient_site, axe, "a_sensitive_action_asks_for_the_password_again")
+    try:
+        visitor.sign_in_with_password("reauthenticate@example.com")
+        expect_account_page(visitor, "reauthenticate@example.com")
+        page = visitor.page
+        time.sleep(3)
+        password = page.locator("#password")
+        password.get_by_label("Current password").fill(PASSWORD)
+        password.get_by_label("New password").fill(NEW_PASSWORD)
+        password.get_by_role("button", name="Change password").click()
+        dialog = page.get_by_role("dialog", name="Confirm it is you")
+        expect(dialog).to_be_visible()
+        visitor.check_accessibility()
+        dialog.get_by_label("Current password").fill(PASSWORD)
+        dialog.get_by_role("button", name="Confirm").click()
+        expect(dialog).to_be_hidden()
+        expect(page.locator("#status")).to_contain_text("Your password is changed")
+    finally:
+        visitor.close()
