@@ -460,7 +460,12 @@ GATEHOUSE = {
     # offered as the login scenario `oidc-<key>`, and the frontend URLs their flows may return to
     # (docs/social-login.md).
     "OIDC_PROVIDERS": env.json("OIDC_PROVIDERS", default={}),
+    {%- if cookiecutter.use_account_pages == "y" %}
+    # By default the account pages' own callback (pages/), where FRONTEND_URL serves them.
+    "OIDC_ALLOWED_REDIRECT_URIS": env.list("OIDC_ALLOWED_REDIRECT_URIS", default=[f"{FRONTEND_URL}/signed-in"]),
+    {%- else %}
     "OIDC_ALLOWED_REDIRECT_URIS": env.list("OIDC_ALLOWED_REDIRECT_URIS", default=[]),
+    {%- endif %}
     "OIDC_LINK_BY_EMAIL": env.bool("OIDC_LINK_BY_EMAIL", default=True),
     {%- endif %}
     {%- if cookiecutter.auth_role == "auth_service" %}

@@ -64,3 +64,11 @@ def test_a_frontend_url_that_is_set_wins_over_the_served_address():
 
 def test_in_production_emailed_links_lead_to_the_pages_on_the_domain():
     assert frontend_url(**PRODUCTION_ENVIRONMENT) == "https://example.com"
+{%- if cookiecutter.use_social_login == "y" %}
+
+
+def test_the_social_callback_of_the_pages_is_an_allowed_redirect_by_default():
+    from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+
+    assert gatehouse_settings.OIDC_ALLOWED_REDIRECT_URIS == ["https://{{ cookiecutter.domain_name }}/signed-in"]
+{%- endif %}
