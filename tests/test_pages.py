@@ -307,9 +307,10 @@ def test_reset_the_password_by_the_emailed_link_and_sign_in_with_it(visit, site)
     expect_account_page(visitor, "reset@example.com")
 
 
-def test_every_page_fits_a_360_pixel_screen(visit, site):
+def test_every_page_fits_a_360_pixel_screen_in_the_dark_colour_scheme(visit, site):
     site.create_user("narrow@example.com")
-    visitor = visit(viewport=NARROW_VIEWPORT)
+    # axe-core checks the contrast of the dark colours too.
+    visitor = visit(viewport=NARROW_VIEWPORT, color_scheme="dark")
     for path, heading in [
         ("/sign-up", "Create an account"),
         ("/reset-password", "Reset your password"),
@@ -464,6 +465,9 @@ def test_add_a_passkey_sign_out_and_sign_in_with_it(visit, site):
     visitor.heading("Sign in")
     page.get_by_role("button", name="Sign in with a passkey").click()
     expect_account_page(visitor, "passkey@example.com")
+    factors = page.locator("#factors")
+    factors.locator(".rows li", has_text="Laptop").get_by_role("button", name="Remove").click()
+    expect(factors).to_contain_text("No passkeys yet.")
 
 
 def test_change_the_email_address_by_the_emailed_link(visit, site):
