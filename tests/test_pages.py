@@ -123,6 +123,9 @@ def site(
             WEBAUTHN_ORIGINS=url,
         ) as deployment:
             deployment.environment["DJANGO_ALLOWED_HOSTS"] = "localhost,127.0.0.1"
+            # As `make serve` does first: the catalogues the pages' texts are read from.
+            compiled = run([deployment.bin / "django-admin", "compilemessages"], cwd=deployment.path / deployment.slug)
+            assert compiled.returncode == 0, describe(compiled)
             command = [
                 deployment.bin / "gunicorn",
                 "config.wsgi:application",
@@ -164,7 +167,7 @@ class Visit:
         self.axe = axe
         self.name = name
         # axe-core is injected as an inline script, which the pages' Content-Security-Policy forbids.
-        self.context: BrowserContext = browser.new_context(locale="en-US", bypass_csp=True, **options)
+        self.context: BrowserContext = browser.new_context(**{"locale": "en-US", "bypass_csp": True, **options})
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -556,3 +559,28 @@ def test_a_sensitive_action_asks_for_the_password_again_when_the_sign_in_is_old(
         expect(page.locator("#status")).to_contain_text("Your password is changed")
     finally:
         visitor.close()
+
+
+def test_an_error_of_the_api_is_shown_beside_its_field(visit, site):
+    visitor = visit()
+    page = visitor.open("/sign-up")
+    visitor.heading("Create an account")
+    page.get_by_label("Email", exact=True).fill("short-password@example.com")
+    password = page.get_by_label("New password")
+    password.fill("short")
+    page.get_by_role("button", name="Create an account").click()
+    # The API's error for `attr: password`, tied to the field and announced with the form's alert.
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(password).to_be_focused()
+    error_id = password.get_attribute("aria-describedby").split()[-1]
+    expect(page.locator(f"#{error_id}")).to_contain_text("too short")
+    expect(page.locator(".form-error")).to_be_visible()
+    visitor.check_accessibility()
+
+
+def test_the_pages_speak_the_browser_language(visit, site):
+    visitor = visit(locale="fr-FR")
+    page = visitor.open("/")
+    visitor.heading("Se connecter")
+    # The scenarios' names come from options/, translated by the API for the same Accept-Language.
+    expect(page.get_by_role("radio", name="Code par e-mail", exact=True)).to_be_visible()
