@@ -23,6 +23,7 @@ USE_REGISTRATION = "{{ cookiecutter.use_registration }}" == "y"
 USE_DEV_AUTO_LOGIN = "{{ cookiecutter.use_dev_auto_login }}" == "y"
 USE_SOCIAL_LOGIN = "{{ cookiecutter.use_social_login }}" == "y"
 USE_MFA = "{{ cookiecutter.use_mfa }}" == "y"
+USE_ACCOUNT_PAGES = "{{ cookiecutter.use_account_pages }}" == "y"
 
 # The apps of a service that holds passwords and issues tokens; a client_service has none of them.
 ISSUING_APPS = ("login", "sessions", "accounts", "mail", "devices")
@@ -111,7 +112,8 @@ def remove_unused_transports() -> None:
 def remove_unused_apps() -> None:
     """A client_service keeps remote/ and none of the apps that issue tokens; other roles the reverse.
 
-    Second factors (mfa/) go with `use_mfa=n`, and from a client_service, which holds no credentials.
+    Second factors (mfa/) go with `use_mfa=n`, and from a client_service, which holds no credentials; so do
+    the account pages (pages/) with `use_account_pages=n`.
     """
     if AUTH_ROLE == "client_service":
         for name in ISSUING_APPS:
@@ -124,6 +126,10 @@ def remove_unused_apps() -> None:
         remove_app("social")
     if AUTH_ROLE == "client_service" or not USE_MFA:
         remove_app("mfa")
+    # The pages sign people in with this service's own endpoints: a client_service's browsers use the auth
+    # service's pages, which its FRONTEND_URL names.
+    if AUTH_ROLE == "client_service" or not USE_ACCOUNT_PAGES:
+        remove_app("pages")
 
 
 def main() -> None:

@@ -383,6 +383,17 @@ def test_a_render_without_second_factors_has_no_mfa_app(render_answers, answers)
     assert not names_in(project, MFA_NAMES), f"{answers}: a render without the mfa app names it"
 
 
+@pytest.mark.parametrize(
+    "answers", [{"use_account_pages": "n"}, {"auth_role": "client_service", "signing_algorithm": "EdDSA"}]
+)
+def test_a_render_without_account_pages_has_no_pages_app(render_answers, answers):
+    project = render_answers(**answers)
+    package = json.loads((project / ANSWERS_FILE).read_text())["context"]["cookiecutter"]["project_slug"]
+    assert not (project / package / "pages").exists(), f"{answers}: the pages app must be deleted"
+    assert not (project / "tests" / "pages").exists(), f"{answers}: the pages tests must be deleted"
+    assert not names_in(project, (".pages", "DJANGO_SERVE_ADDRESS =")), f"{answers}: a render without pages names them"
+
+
 def test_a_render_with_second_factors_holds_a_fresh_encryption_key(render_answers):
     project = render_answers(use_mfa="y")
     key = read_env_file(project / ".env")["MFA_ENCRYPTION_KEYS"]

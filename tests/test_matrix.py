@@ -100,6 +100,9 @@ def production_environment(project: RenderedProject) -> dict[str, str]:
     if project.answers["auth_role"] == "client_service":
         # Not from .env (a local http:// one): production refuses plain HTTP to the auth service.
         role_values["AUTH_SERVICE_URL"] = "https://auth.example.com"
+    elif project.answers["use_account_pages"] == "n":
+        # Without the account pages, the emailed links lead to the project's own frontend (accounts.E001).
+        role_values["FRONTEND_URL"] = "https://app.example.com"
     required = {
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_READ_DOT_ENV_FILE": "false",

@@ -21,6 +21,7 @@ import re
 import secrets
 import subprocess
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from harness.deployment import Answer, Deployment, call, link_query, stop, wait_until_serving
+from harness.deployment import NO_PROXY_OPENER, Answer, Deployment, call, link_query, stop, wait_until_serving
 from harness.dotenv import read_env_file
 from harness.processes import clean_environment, describe, run
 from harness.rendering import render
@@ -189,6 +190,8 @@ def run_deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callabl
         logs = tmp_path_factory.mktemp(f"{path.name}-logs")
         deployment = Deployment(path, bin_dir, environment, sink, logs)
         deployment.manage("migrate", "--noinput")
+        # As the image build does (Dockerfile, docs/deployment.md): the pages' files, hashed, for WhiteNoise.
+        deployment.manage("collectstatic", "--noinput")
         # The cache and the broker start empty, as a new deployment's do: what a crashed earlier run left
         # (flows, counters, tasks for another database) would otherwise reach this run.
         deployment.manage(
@@ -329,6 +332,32 @@ def test_production_deployment_serves_every_account_and_login_flow(
     assert worker_broker(running) == "redis://:**@127.0.0.1:6379/11", (
         "without CELERY_BROKER_URL, the worker must consume the REDIS_URL database"
     )
+
+
+def fetch_page(base_url: str, path: str) -> tuple[int, str, str]:
+    """Status, Content-Type and text of a page, asked through the proxy."""
+    request = urllib.request.Request(f"{base_url}{path}", headers=THROUGH_THE_PROXY)
+    with NO_PROXY_OPENER.open(request, timeout=30) as response:
+        return response.status, response.headers["Content-Type"], response.read().decode()
+
+
+def test_production_serves_the_account_pages_and_their_files(
+    rendered: tuple[Path, Path], database_url: str, run_deployment: Callable[..., Running]
+):
+    REDIS.require()
+    path, bin_dir = rendered
+    with SmtpSink() as sink:
+        running = run_deployment(path, bin_dir, production_environment(path, database_url, sink), sink)
+        base_url = running.api.base_url
+        status, content_type, html = fetch_page(base_url, "/")
+        assert (status, content_type.split(";")[0]) == (200, "text/html"), running.deployment.log("gunicorn")
+        assert "<title>Sign in</title>" in html
+        assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+        assert len(assets) == 2, f"the page loads its stylesheet and its script: {assets}"
+        for asset in assets:
+            assert fetch_page(base_url, asset)[0] == 200, f"{asset} must be served under production settings"
+        # The script's modules import each other by relative name: WhiteNoise serves those too.
+        assert fetch_page(base_url, "/static/pages/account.js")[0] == 200
 
 
 def test_with_task_broker_rabbitmq_the_emails_go_through_rabbitmq(

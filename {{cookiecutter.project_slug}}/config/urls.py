@@ -33,6 +33,10 @@ urlpatterns = [
     {%- endif %}
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    {%- if cookiecutter.use_account_pages == "y" and cookiecutter.auth_role != "client_service" %}
+    # Last: the account pages own `/` and the paths of the emailed links.
+    path("", include("{{ cookiecutter.project_slug }}.pages.urls")),
+    {%- endif %}
 ]
 
 # Errors outside DRF views answer in the same JSON shape as the API's own errors.

@@ -110,3 +110,16 @@ def test_production_settings_with_debug_fail_check_deploy():
     result = run_check_deploy(DJANGO_DEBUG="true")
     assert result.returncode != 0
     assert "(api.E003) DEBUG is on: error pages would show settings" in result.stderr
+{%- if cookiecutter.auth_role != "client_service" %}
+
+
+@pytest.mark.parametrize(
+    ("frontend_url", "problem"),
+    [("", "is not set"), ("http://app.example.com", "is 'http://app.example.com', not an https:// URL")],
+    ids=["unset", "plain-http"],
+)
+def test_production_settings_refuse_a_frontend_url_that_emailed_links_cannot_use(frontend_url, problem):
+    result = run_check_deploy(FRONTEND_URL=frontend_url)
+    assert result.returncode != 0
+    assert f"(accounts.E001) FRONTEND_URL {problem}: the activation, password reset" in result.stderr
+{%- endif %}

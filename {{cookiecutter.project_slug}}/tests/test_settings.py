@@ -18,6 +18,10 @@ PRODUCTION_ENVIRONMENT = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     {%- if cookiecutter.auth_role != "client_service" %}
     "EMAIL_HOST": "smtp.example.com",
+    {%- if cookiecutter.use_account_pages == "n" %}
+    # No account pages here: the links of emails lead to the project's own frontend.
+    "FRONTEND_URL": "https://app.example.com",
+    {%- endif %}
     {%- endif %}
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
     **jwt_key_environment(),

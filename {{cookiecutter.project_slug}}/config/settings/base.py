@@ -138,6 +138,9 @@ LOCAL_APPS = [
     {%- if cookiecutter.use_social_login == "y" and cookiecutter.auth_role != "client_service" %}
     "{{ cookiecutter.project_slug }}.social",
     {%- endif %}
+    {%- if cookiecutter.use_account_pages == "y" and cookiecutter.auth_role != "client_service" %}
+    "{{ cookiecutter.project_slug }}.pages",
+    {%- endif %}
     "{{ cookiecutter.project_slug }}.audit",
 ]
 # https://docs.djangoproject.com/en/5.2/ref/settings/#installed-apps
@@ -261,8 +264,15 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
-# Base of the links that emails carry (activation, password reset).
-FRONTEND_URL = env("FRONTEND_URL", default="http://127.0.0.1:8000")
+{%- if cookiecutter.use_account_pages == "y" and cookiecutter.auth_role != "client_service" %}
+# Base of the links that emails carry (activation, password reset, email change): by default the
+# account pages (pages/) that this project serves on its own domain. Never the Host of a request.
+FRONTEND_URL = env("FRONTEND_URL", default="https://{{ cookiecutter.domain_name }}")
+{%- else %}
+# Base of the links that emails carry (activation, password reset, email change): the frontend that
+# takes them. `check --deploy` refuses an empty or plain-HTTP one (accounts.E001).
+FRONTEND_URL = env("FRONTEND_URL", default="")
+{%- endif %}
 
 # ADMIN
 # ------------------------------------------------------------------------------
@@ -457,7 +467,12 @@ GATEHOUSE = {
     # offered as the login scenario `oidc-<key>`, and the frontend URLs their flows may return to
     # (docs/social-login.md).
     "OIDC_PROVIDERS": env.json("OIDC_PROVIDERS", default={}),
+    {%- if cookiecutter.use_account_pages == "y" %}
+    # By default the account pages' own callback (pages/), where FRONTEND_URL serves them.
+    "OIDC_ALLOWED_REDIRECT_URIS": env.list("OIDC_ALLOWED_REDIRECT_URIS", default=[f"{FRONTEND_URL}/signed-in"]),
+    {%- else %}
     "OIDC_ALLOWED_REDIRECT_URIS": env.list("OIDC_ALLOWED_REDIRECT_URIS", default=[]),
+    {%- endif %}
     "OIDC_LINK_BY_EMAIL": env.bool("OIDC_LINK_BY_EMAIL", default=True),
     {%- endif %}
     {%- if cookiecutter.auth_role == "auth_service" %}

@@ -1,7 +1,7 @@
 """Settings for a developer's machine: the embedded default needs no server at all."""
 
 from .base import *  # noqa: F403
-from .base import EMAIL_HOST, {% if cookiecutter.auth_role == "client_service" or cookiecutter.use_dev_auto_login == "y" or cookiecutter.use_mfa == "y" %}GATEHOUSE, {% endif %}LOGGING, REST_FRAMEWORK{% if cookiecutter.auth_role != "client_service" %}, SIMPLE_JWT{% endif %}, env
+from .base import EMAIL_HOST, {% if cookiecutter.auth_role == "client_service" or cookiecutter.use_dev_auto_login == "y" or cookiecutter.use_mfa == "y" or (cookiecutter.use_social_login == "y" and cookiecutter.use_account_pages == "y") %}GATEHOUSE, {% endif %}LOGGING, REST_FRAMEWORK{% if cookiecutter.auth_role != "client_service" %}, SIMPLE_JWT{% endif %}, env
 
 # GENERAL
 # ------------------------------------------------------------------------------
@@ -27,6 +27,18 @@ CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=LOCAL_FRO
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=LOCAL_FRONTEND_ORIGINS)
 # Read again for this module's DEBUG: a Secure cookie would not be sent back over plain http://.
 CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+{%- if cookiecutter.use_account_pages == "y" and cookiecutter.auth_role != "client_service" %}
+# Emailed links open the account pages where `make serve` serves them: its HOST_PORT, which it passes
+# as DJANGO_SERVE_ADDRESS (`host:port`, or a port alone, as runserver takes it). Never the Host of a request.
+SERVE_ADDRESS = env("DJANGO_SERVE_ADDRESS", default="127.0.0.1:8000")
+if ":" not in SERVE_ADDRESS:
+    SERVE_ADDRESS = f"127.0.0.1:{SERVE_ADDRESS}"
+FRONTEND_URL = env("FRONTEND_URL", default=f"http://{SERVE_ADDRESS}")
+{%- if cookiecutter.use_social_login == "y" %}
+# The account pages' social callback on that server.
+GATEHOUSE["OIDC_ALLOWED_REDIRECT_URIS"] = env.list("OIDC_ALLOWED_REDIRECT_URIS", default=[f"{FRONTEND_URL}/signed-in"])
+{%- endif %}
+{%- endif %}
 
 # JSON WEB TOKENS
 # ------------------------------------------------------------------------------

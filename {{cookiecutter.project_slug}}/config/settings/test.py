@@ -17,6 +17,10 @@ from .base import {% if cookiecutter.auth_role == "client_service" or cookiecutt
 # A fixed key that only ever signs test data.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="test-only-secret-key-that-never-signs-anything-real")
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+{%- if cookiecutter.auth_role != "client_service" and cookiecutter.use_account_pages == "n" %}
+# The frontend that takes the emailed links (there are no account pages here to default to).
+FRONTEND_URL = env("FRONTEND_URL", default="https://app.{{ cookiecutter.domain_name }}")
+{%- endif %}
 
 # JSON WEB TOKENS
 # ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.checks import Tags, register
 
 
 class AccountsConfig(AppConfig):
@@ -9,7 +10,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # Registers the account emails with the outbox.
+        from .checks import check_frontend_url
         from .emails import register_email_kinds
 
+        # Registers the account emails with the outbox.
         register_email_kinds()
+        register(check_frontend_url, Tags.security, deploy=True)

@@ -1,0 +1,1 @@
+"""The account pages: sign-in, sign-up, the pages of the emailed links, and the account page, at `/`."""
