@@ -82,6 +82,15 @@ def test_the_pages_list_the_endpoints_this_project_routes(browser):
     {%- endif %}
 
 
+def test_the_pages_are_served_whichever_endpoints_are_routed(browser, enabled_endpoints):
+    enabled_endpoints(["me"])
+    response = browser.get("/")
+    assert response.status_code == 200
+    config = page_config(response)
+    assert config["endpoints"] == ["authn:me"]
+    assert config["api"] == "/api/auth/"
+
+
 def test_the_pages_follow_the_browser_language(browser):
     response = browser.get("/", HTTP_ACCEPT_LANGUAGE="fr")
     html = response.content.decode()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
@@ -42,6 +42,8 @@ ENDPOINTS: dict[str, dict[str, Any]] = {
     "mfa:mfa": {},
     "social:identities": {},
 }
+# Where config/urls.py mounts every API endpoint, whichever of them GATEHOUSE["ENABLED_ENDPOINTS"] routes.
+API_PATH = "api/auth/"
 # Only this origin's own scripts, styles and images run or load; the QR code is a data: image.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -75,7 +77,7 @@ class PageView(TemplateView):
         context["config"] = {
             "page": self.page,
             "site": gatehouse_settings.SITE_NAME,
-            "api": reverse("login:options").removesuffix("options/"),
+            "api": f"{get_script_prefix()}{API_PATH}",
             "endpoints": served_endpoints(),
             # With `both`, the pages take cookies: HttpOnly, so no script can read the tokens.
             "cookies": get_transport().sets_cookies,
