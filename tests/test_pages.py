@@ -438,10 +438,9 @@ def test_set_up_totp_then_sign_in_with_its_code(visit, site):
     expect_account_page(visitor, "totp@example.com")
 
 
-def test_add_a_passkey_sign_out_and_sign_in_with_it(visit, site):
-    site.create_user("passkey@example.com")
-    visitor = visit()
-    # A virtual authenticator of the DevTools protocol: a platform passkey that verifies its user.
+def add_virtual_authenticator(visitor: Visit) -> None:
+    """A virtual authenticator of the DevTools protocol in the visitor's page: a platform passkey that verifies
+    its user."""
     cdp = visitor.context.new_cdp_session(visitor.page)
     cdp.send("WebAuthn.enable")
     cdp.send(
@@ -456,6 +455,12 @@ def test_add_a_passkey_sign_out_and_sign_in_with_it(visit, site):
             }
         },
     )
+
+
+def test_add_a_passkey_sign_out_and_sign_in_with_it(visit, site):
+    site.create_user("passkey@example.com")
+    visitor = visit()
+    add_virtual_authenticator(visitor)
     visitor.sign_in_with_password("passkey@example.com")
     expect_account_page(visitor, "passkey@example.com")
     page = visitor.page
@@ -584,3 +589,31 @@ def test_the_pages_speak_the_browser_language(visit, site):
     visitor.heading("Se connecter")
     # The scenarios' names come from options/, translated by the API for the same Accept-Language.
     expect(page.get_by_role("radio", name="Code par e-mail", exact=True)).to_be_visible()
+
+
+def test_a_passkey_confirms_a_sensitive_action_when_the_sign_in_is_old(browser, impatient_site, axe):
+    impatient_site.create_user("reauthenticate-passkey@example.com")
+    visitor = Visit(browser, impatient_site, axe, "a_passkey_confirms_a_sensitive_action")
+    try:
+        add_virtual_authenticator(visitor)
+        visitor.sign_in_with_password("reauthenticate-passkey@example.com")
+        expect_account_page(visitor, "reauthenticate-passkey@example.com")
+        page = visitor.page
+        factors = page.locator("#factors")
+        dialog = page.get_by_role("dialog", name="Confirm it is you")
+        time.sleep(3)
+        factors.get_by_label("Name of the new passkey").fill("Laptop")
+        factors.get_by_role("button", name="Add a passkey").click()
+        # Without a passkey yet, the password confirms it.
+        dialog.get_by_label("Current password").fill(PASSWORD)
+        dialog.get_by_role("button", name="Confirm").click()
+        expect(factors.locator(".rows")).to_contain_text("Laptop")
+        time.sleep(3)
+        factors.locator(".rows li", has_text="Laptop").get_by_role("button", name="Remove").click()
+        expect(dialog).to_be_visible()
+        visitor.check_accessibility()
+        dialog.get_by_role("button", name="Use a passkey").click()
+        expect(dialog).to_be_hidden()
+        expect(factors).to_contain_text("No passkeys yet.")
+    finally:
+        visitor.close()

@@ -40,6 +40,7 @@ ENDPOINTS: dict[str, dict[str, Any]] = {
     "accounts:email-change-confirm": {},
     "accounts:account-delete": {},
     "mfa:mfa": {},
+    "mfa:mfa-passkey-reauthentication-options": {},
     "social:identities": {},
 }
 # Where config/urls.py mounts every API endpoint, whichever of them GATEHOUSE["ENABLED_ENDPOINTS"] routes.

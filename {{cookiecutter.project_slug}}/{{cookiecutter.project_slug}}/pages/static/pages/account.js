@@ -4,7 +4,7 @@
 
 import { ApiError } from "./api.js";
 import { el, schemaForm } from "./forms.js";
-import { createPasskey, passkeysAvailable } from "./webauthn.js";
+import { createPasskey, getPasskey, passkeysAvailable } from "./webauthn.js";
 
 function field(title, format, autocomplete, extra = {}) {
   return { type: "string", title, format, "x-autocomplete": autocomplete, ...extra };
@@ -22,7 +22,7 @@ export async function accountPage({ api, texts, main, begin, announce, navigate 
   }
   const hasFactors = api.serves("mfa:mfa");
 
-  /** Ask for the password (or a code) in a modal dialog; resolves once `reauthenticate/` accepted it. */
+  /** Ask for the password (or a code, or a passkey) in a modal dialog; resolves once `reauthenticate/` accepted it. */
   function reauthenticate() {
     return new Promise((resolve, reject) => {
       const properties = { password: field(texts.fields.current_password, "password", "current-password") };
@@ -49,11 +49,40 @@ export async function accountPage({ api, texts, main, begin, announce, navigate 
         text: texts.cancel,
         onclick: () => dialog.close(),
       });
+      // A passkey answers instead, to the challenge of `mfa/passkeys/reauthenticate/options/`; its refusal is
+      // shown in the dialog, since the page behind a modal dialog is out of reach.
+      const passkeyError = el("div", { class: "form-error", role: "alert", hidden: true });
+      const passkey =
+        api.serves("mfa:mfa-passkey-reauthentication-options") && passkeysAvailable()
+          ? el("button", {
+              type: "button",
+              class: "secondary",
+              text: texts.use_passkey,
+              onclick: async () => {
+                try {
+                  const options = await api.call("POST", "mfa/passkeys/reauthenticate/options/");
+                  const answer = await api.call("POST", "reauthenticate/", { credential: await getPasskey(options) });
+                  api.keep(answer);
+                  dialog.close();
+                  resolve();
+                } catch (error) {
+                  passkeyError.textContent = error instanceof ApiError ? error.message : texts.passkey_failed;
+                  passkeyError.hidden = false;
+                }
+              },
+            })
+          : null;
       dialog.addEventListener("close", () => {
         dialog.remove();
         reject(new ApiError(401, { errors: [{ code: "reauthentication_cancelled", detail: texts.cancelled, attr: null }] }));
       });
-      dialog.append(el("h2", { id: "reauthenticate-title", text: texts.reauthenticate }), el("p", { text: texts.reauthenticate_intro }), form, cancel);
+      dialog.append(
+        el("h2", { id: "reauthenticate-title", text: texts.reauthenticate }),
+        el("p", { text: texts.reauthenticate_intro }),
+        form,
+        ...(passkey ? [passkey, passkeyError] : []),
+        cancel,
+      );
       document.body.append(dialog);
       dialog.showModal();
     });
