@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
 from django.http import HttpRequest
 
 from ..authn import signals
@@ -18,6 +19,9 @@ from ..authn.errors import CodeInvalid
 from ..mail.tasks import Kind, queue_email
 from . import recovery, totp
 from .models import Passkey, RecoveryCode, TOTPDevice
+
+# The annotation under which the login's read of an account loads `second_factor_exists()` (login/accounts.py).
+HAS_SECOND_FACTOR = "has_second_factor"
 
 if TYPE_CHECKING:
     from ..users.models import User
@@ -34,6 +38,13 @@ CODE_PATTERN = f"^(?:{totp.CODE_PATTERN}|{recovery.PATTERN})$"
 def confirmed_totp(user: User) -> TOTPDevice | None:
     """The user's TOTP authenticator if it is on."""
     return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+def second_factor_exists() -> ExpressionWrapper:
+    """Whether the outer query's user has a second factor, as `has_second_factor()` says, for a user query's annotation."""
+    user = OuterRef("pk")
+    totp_on = Exists(TOTPDevice.objects.filter(user_id=user, confirmed_at__isnull=False))
+    return ExpressionWrapper(totp_on | Exists(Passkey.objects.filter(user_id=user)), output_field=BooleanField())
 
 
 def has_second_factor(user: User) -> bool:

@@ -22,7 +22,7 @@ from ..authn.errors import CodeInvalid, PasskeyInvalid
 from ..login.completion import CompletionRequirement
 from ..login.scenarios import Step, StepContext
 from ..login.scenarios.schemas import AUTOCOMPLETE, object_schema
-from .factors import CODE_PATTERN, check_code, has_second_factor
+from .factors import CODE_PATTERN, HAS_SECOND_FACTOR, check_code, has_second_factor, second_factor_exists
 from .scenarios import (
     SECOND_FACTOR_DONE,
     asserted_passkey,
@@ -118,4 +118,11 @@ class SecondFactorRequirement(CompletionRequirement):
     step = SecondFactorStep()
 
     def applies(self, context: StepContext, user: User) -> bool:
-        return not context.flow.data.get(SECOND_FACTOR_DONE) and has_second_factor(user)
+        if context.flow.data.get(SECOND_FACTOR_DONE):
+            return False
+        # Loaded with the account's row when the login read it (login/accounts.py): no query of its own.
+        loaded = getattr(user, HAS_SECOND_FACTOR, None)
+        return has_second_factor(user) if loaded is None else bool(loaded)
+
+    def account_annotations(self) -> dict[str, Any]:
+        return {HAS_SECOND_FACTOR: second_factor_exists()}
