@@ -95,6 +95,9 @@ DEFAULTS: dict[str, Any] = {
     "JWKS_CACHE_TTL": timedelta(days=1),
     # A function of the access token's claims returning the local user's field values (dotted path).
     "REMOTE_USER_CLAIMS_MAPPER": "{{ cookiecutter.project_slug }}.remote.users.map_user_claims",
+    # How long a client service's process trusts that it saw a user's local copy active and in step with their
+    # claims before it reads the copy again (remote/copy_user.py); 0 reads it on every request.
+    "REMOTE_USER_COPY_CHECK_INTERVAL": timedelta(seconds=30),
     # Accounts (docs/accounts.md). Links in emails are FRONTEND_URL + one of these paths,
     # with `uid` and `token` in the query: the pages of the frontend that post them back
     # (the adapter's activation_url, password_reset_url and email_change_url).
