@@ -11,6 +11,7 @@ timedelta (`gatehouse.E015` refuses anything else, and negative durations).
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any, NamedTuple
 
@@ -255,6 +256,7 @@ def auth_cookies_are_secure() -> bool:
     return not settings.DEBUG if secure is None else bool(secure)
 
 
+@functools.cache
 def auth_cookie_names() -> AuthCookieNames:
     """The access and refresh cookie names: the one place that decides them, for every app that reads them.
 
@@ -281,6 +283,8 @@ def reload_gatehouse_settings(*, setting: str, **kwargs: Any) -> None:
     """Pick up `override_settings(GATEHOUSE=...)` in tests: the object stays, its values reload."""
     if setting == SETTINGS_NAME:
         gatehouse_settings.reload()
+    if setting in (SETTINGS_NAME, "DEBUG"):
+        auth_cookie_names.cache_clear()
 
 
 setting_changed.connect(reload_gatehouse_settings)

@@ -202,7 +202,8 @@ def unverified_header(token: Any) -> dict[str, Any]:
     if not dot:
         raise TokenBackendError(gettext("Token is invalid"))
     try:
-        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        # Text to json.loads, which would otherwise guess the encoding of bytes.
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode())
     except (ValueError, binascii.Error) as error:
         raise TokenBackendError(gettext("Token is invalid")) from error
     if not isinstance(header, dict):
