@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Aggregate, JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import Expression, JSONField, QuerySet
 
 from ..users.managers import EmailAddressInvalid, normalize_email
 from .completion import REQUIREMENTS
@@ -35,30 +35,52 @@ if TYPE_CHECKING:
 LOADED_GROUPS = "login_loaded_groups"
 
 
-class JSONPairs(Aggregate):
-    """The aggregated pairs of two values as one JSON array of arrays, in SQL that SQLite and PostgreSQL both run.
+class AboutOuterAccount(Expression):
+    """An annotation of the account query written as SQL about the outer row: compiled in no time.
 
-    Written out rather than as Django's JSONArray, whose SQLite check of JSON support is a
-    query of its own the first time a connection meets it. PostgreSQL's `jsonb` reaches
-    the JSONField as text, as its columns do (`json` would arrive already decoded).
+    Django compiles a correlated Subquery or Exists anew for each query it sends: about 2 ms
+    per login for the groups and the second-factor flag, more than the two queries they
+    replace (docs/benchmarks.md); a few lines of SQL cost next to nothing. Subclasses give
+    `sql(connection, user_id)`, where `user_id` is the outer row's quoted primary key column;
+    the SQL must run on SQLite and PostgreSQL.
     """
 
-    template = "JSON_GROUP_ARRAY(JSON_ARRAY(%(expressions)s))"
+    def sql(self, connection: BaseDatabaseWrapper, user_id: str) -> str:
+        raise NotImplementedError
+
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[()]]:
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        primary_key: Any = compiler.query.get_meta().pk
+        column = connection.ops.quote_name(primary_key.column)
+        return self.sql(connection, f"{table}.{column}"), ()
+
+
+class GroupPairs(AboutOuterAccount):
+    """The outer user's groups as one JSON array of `[id, name]` pairs, NULL without groups.
+
+    SQLite's JSON functions, or PostgreSQL's `jsonb` ones (which reach the JSONField as
+    text, as its columns do: `json` would arrive already decoded).
+    """
+
     output_field = JSONField()
 
-    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="JSONB_AGG(JSONB_BUILD_ARRAY(%(expressions)s))", **extra)
-
-
-def group_pairs() -> Subquery:
-    """The `[id, name]` pairs of the outer user's groups, as one JSON array (NULL without groups)."""
-    groups = Group.objects.filter(user=OuterRef("pk")).values("user").annotate(pairs=JSONPairs("id", "name"))
-    return Subquery(groups.values("pairs"), output_field=JSONField())
+    def sql(self, connection: BaseDatabaseWrapper, user_id: str) -> str:
+        quote = connection.ops.quote_name
+        groups: Any = get_user_model()._meta.get_field("groups")
+        pairs = "JSONB_AGG(JSONB_BUILD_ARRAY" if connection.vendor == "postgresql" else "JSON_GROUP_ARRAY(JSON_ARRAY"
+        group_key: Any = Group._meta.pk
+        group_id, name = quote(group_key.column), quote("name")
+        # Only names from the models' options, quoted: nothing of a request's reaches this SQL.
+        return (
+            f"(SELECT {pairs}(g.{group_id}, g.{name})) FROM {quote(Group._meta.db_table)} g"  # noqa: S608
+            f" INNER JOIN {quote(groups.m2m_db_table())} ug ON ug.{quote(groups.m2m_reverse_name())} = g.{group_id}"
+            f" WHERE ug.{quote(groups.m2m_column_name())} = {user_id})"
+        )
 
 
 def accounts() -> QuerySet[User]:
     """The users as a login reads them: each row with its groups and what the completion requirements ask for."""
-    annotations: dict[str, Any] = {LOADED_GROUPS: group_pairs()}
+    annotations: dict[str, Any] = {LOADED_GROUPS: GroupPairs()}
     for requirement in REQUIREMENTS:
         annotations.update(requirement.account_annotations())
     return get_user_model()._default_manager.annotate(**annotations)

@@ -11,11 +11,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef
+from django.db.models import BooleanField
 from django.http import HttpRequest
 
 from ..authn import signals
 from ..authn.errors import CodeInvalid
+from ..login.accounts import AboutOuterAccount
 from ..mail.tasks import Kind, queue_email
 from . import recovery, totp
 from .models import Passkey, RecoveryCode, TOTPDevice
@@ -24,6 +25,8 @@ from .models import Passkey, RecoveryCode, TOTPDevice
 HAS_SECOND_FACTOR = "has_second_factor"
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
     from ..users.models import User
 
 TOTP = "totp"
@@ -40,11 +43,23 @@ def confirmed_totp(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
 
 
-def second_factor_exists() -> ExpressionWrapper:
-    """Whether the outer query's user has a second factor, as `has_second_factor()` says, for a user query's annotation."""
-    user = OuterRef("pk")
-    totp_on = Exists(TOTPDevice.objects.filter(user_id=user, confirmed_at__isnull=False))
-    return ExpressionWrapper(totp_on | Exists(Passkey.objects.filter(user_id=user)), output_field=BooleanField())
+class SecondFactorExists(AboutOuterAccount):
+    """Whether the outer query's user has a second factor, as `has_second_factor()` says: an annotation of the login's read.
+
+    TOTP on or a passkey registered, as two EXISTS written once (login/accounts.py says why).
+    """
+
+    output_field = BooleanField()
+
+    def sql(self, connection: BaseDatabaseWrapper, user_id: str) -> str:
+        quote = connection.ops.quote_name
+        totp, passkey = quote(TOTPDevice._meta.db_table), quote(Passkey._meta.db_table)
+        user_column, confirmed_at = quote("user_id"), quote("confirmed_at")
+        # Only names from the models' options, quoted: nothing of a request's reaches this SQL.
+        return (
+            f"(EXISTS (SELECT 1 FROM {totp} t WHERE t.{user_column} = {user_id} AND t.{confirmed_at} IS NOT NULL)"  # noqa: S608
+            f" OR EXISTS (SELECT 1 FROM {passkey} p WHERE p.{user_column} = {user_id}))"
+        )
 
 
 def has_second_factor(user: User) -> bool:

@@ -22,7 +22,7 @@ from ..authn.errors import CodeInvalid, PasskeyInvalid
 from ..login.completion import CompletionRequirement
 from ..login.scenarios import Step, StepContext
 from ..login.scenarios.schemas import AUTOCOMPLETE, object_schema
-from .factors import CODE_PATTERN, HAS_SECOND_FACTOR, check_code, has_second_factor, second_factor_exists
+from .factors import CODE_PATTERN, HAS_SECOND_FACTOR, SecondFactorExists, check_code, has_second_factor
 from .scenarios import (
     SECOND_FACTOR_DONE,
     asserted_passkey,
@@ -125,4 +125,4 @@ class SecondFactorRequirement(CompletionRequirement):
         return has_second_factor(user) if loaded is None else bool(loaded)
 
     def account_annotations(self) -> dict[str, Any]:
-        return {HAS_SECOND_FACTOR: second_factor_exists()}
+        return {HAS_SECOND_FACTOR: SecondFactorExists()}
