@@ -157,6 +157,10 @@ DEFAULTS: dict[str, Any] = {
     # cache (one cache read per request): logout everywhere, a password change or reset and
     # deactivation then refuse existing access tokens at once instead of at their expiry.
     "INSTANT_ACCESS_REVOCATION": False,
+    # How long each process keeps an access token it has verified, as the text it came as, so that
+    # the same token on later requests is not decoded and its signature checked again (authn/tokens.py);
+    # its expiry and everything after the decoding are still checked on every request. 0: never kept.
+    "VERIFIED_ACCESS_TOKEN_TTL": timedelta(seconds=60),
     # How long the audit log (AuthEvent) keeps its rows; a daily task deletes older ones.
     "AUDIT_LOG_RETENTION": timedelta(days=90),
     # Social login (social/, docs/social-login.md): the OpenID Connect providers by key, each
