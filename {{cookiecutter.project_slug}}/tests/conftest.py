@@ -179,6 +179,16 @@ def jwks_keys() -> list[dict]:
 
 
 @pytest.fixture(autouse=True)
+def _forget_copies():
+    """Each test starts with no copy seen lately in this process (remote/copy_user.py)."""
+    from {{ cookiecutter.project_slug }}.remote.copy_user import recent_copies
+
+    recent_copies.forget()
+    yield
+    recent_copies.forget()
+
+
+@pytest.fixture(autouse=True)
 def auth_service(jwks_keys):
     """The auth service, faked in-process: its JWKS serves `jwks_keys`; no request leaves the test.
 

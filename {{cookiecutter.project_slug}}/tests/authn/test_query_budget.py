@@ -1,7 +1,9 @@
 """The query budget of an authenticated request, with the access token where this project's transport carries it.
 {% if cookiecutter.auth_role == "client_service" %}
-A client service's user is the local copy of the auth service's user: a request whose
-token says nothing new reads the copy once and writes nothing.
+A client service's user is made of the token's claims, with the local copy of the auth
+service's user behind it (remote/copy_user.py): the first request of a user reads the
+copy once; later ones whose token says nothing new read nothing and write nothing,
+until REMOTE_USER_COPY_CHECK_INTERVAL has passed; `me/` reads the copy, once.
 {%- else %}
 With GATEHOUSE["TOKEN_USER_SOURCE"] = "claims" (stateless) authentication makes no
 query; with "database" it reads the user row, once. `me/` needs the row whatever the
@@ -9,6 +11,10 @@ source, and reads it once too (plus the user's groups, which it lists).
 {%- endif %}
 """
 
+{% if cookiecutter.auth_role == "client_service" -%}
+from datetime import timedelta
+
+{% endif -%}
 import pytest
 
 from {{ cookiecutter.project_slug }}.authn.conf import auth_cookie_names
@@ -53,6 +59,33 @@ def test_an_authenticated_request_reads_the_local_copy_once_and_writes_nothing(
     assert response.status_code == 200, (response.status_code, response.content)
     assert response.json() == {"id": str(user.pk)}
     assert len(user_row_reads(captured.captured_queries)) == 1, statements(captured)
+
+
+@with_whoami
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_later_requests_whose_token_says_nothing_new_make_no_query(
+    carrier, api_client, make_access_token, django_assert_num_queries
+):
+    user = UserFactory()
+    token = make_access_token(user)
+    assert get_with_token(api_client, WHOAMI_URL, token, carrier).status_code == 200
+    with django_assert_num_queries(0):
+        for _ in range(3):
+            response = get_with_token(api_client, WHOAMI_URL, token, carrier)
+            assert response.status_code == 200, (response.status_code, response.content)
+
+
+@with_whoami
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_with_no_check_interval_every_request_reads_the_copy(
+    carrier, api_client, make_access_token, settings, django_assert_num_queries
+):
+    settings.GATEHOUSE = {**settings.GATEHOUSE, "REMOTE_USER_COPY_CHECK_INTERVAL": timedelta(0)}
+    user = UserFactory()
+    token = make_access_token(user)
+    assert get_with_token(api_client, WHOAMI_URL, token, carrier).status_code == 200
+    with django_assert_num_queries(1):
+        assert get_with_token(api_client, WHOAMI_URL, token, carrier).status_code == 200
 
 
 @pytest.mark.parametrize("carrier", CARRIERS)

@@ -5,6 +5,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from {{ cookiecutter.project_slug }}.authn.conf import gatehouse_settings
+from {{ cookiecutter.project_slug }}.remote.copy_user import recent_copies
+
+from ..authn.whoami_urls import WHOAMI_URL, with_whoami
 from ..tokens import authenticated
 from .conftest import ME_URL
 
@@ -51,6 +55,49 @@ def test_a_copy_deactivated_here_is_refused(api_client, remote_token, remote_use
     response = api_client.get(ME_URL, **authenticated(remote_token()))
     assert response.status_code == 401
     assert not User.objects.get(pk=remote_user.pk).is_active, "claims must never reactivate a local copy"
+
+
+@with_whoami
+def test_a_copy_deactivated_through_the_model_is_refused_at_once_where_the_claims_would_do(
+    api_client, remote_token, remote_user
+):
+    assert api_client.get(WHOAMI_URL, **authenticated(remote_token())).status_code == 200
+    copy = User.objects.get(pk=remote_user.pk)
+    copy.is_active = False
+    # As this service's admin saves it: the process forgets it saw the copy active.
+    copy.save()
+    response = api_client.get(WHOAMI_URL, **authenticated(remote_token()))
+    assert response.status_code == 401, "a copy deactivated in this process is refused at its next request"
+
+
+@with_whoami
+def test_a_copy_deactivated_by_another_process_is_refused_once_the_check_interval_has_passed(
+    api_client, remote_token, remote_user, monkeypatch
+):
+    assert api_client.get(WHOAMI_URL, **authenticated(remote_token())).status_code == 200
+    # No signal in this process: what another process's deactivation looks like from here.
+    User.objects.filter(pk=remote_user.pk).update(is_active=False)
+    assert api_client.get(WHOAMI_URL, **authenticated(remote_token())).status_code == 200, (
+        "within REMOTE_USER_COPY_CHECK_INTERVAL, a process trusts the copy it saw active (the documented trade-off)"
+    )
+    interval = gatehouse_settings.REMOTE_USER_COPY_CHECK_INTERVAL.total_seconds()
+    now = recent_copies.clock()
+    monkeypatch.setattr(recent_copies, "clock", lambda: now + interval)
+    response = api_client.get(WHOAMI_URL, **authenticated(remote_token()))
+    assert response.status_code == 401, "once the interval has passed, the copy is read again and refused"
+
+
+@with_whoami
+def test_changed_claims_update_the_copy_at_once_where_the_claims_would_do(api_client, remote_token, remote_user):
+    assert api_client.get(WHOAMI_URL, **authenticated(remote_token())).status_code == 200
+    assert api_client.get(WHOAMI_URL, **authenticated(remote_token(first_name="Augusta"))).status_code == 200
+    assert User.objects.get(pk=remote_user.pk).first_name == "Augusta"
+
+
+@with_whoami
+def test_a_request_that_needs_only_the_claims_creates_the_copy(api_client, remote_token, remote_user):
+    assert api_client.get(WHOAMI_URL, **authenticated(remote_token())).status_code == 200
+    assert User.objects.filter(pk=remote_user.pk, email="ada@example.com").exists()
 
 
 def test_claims_of_the_wrong_type_are_ignored(api_client, remote_token, remote_user):

@@ -125,7 +125,7 @@ class JWTAuthentication(simplejwt_authentication.JWTAuthentication):
         SIMPLE_JWT["CHECK_REVOKE_TOKEN"] compares it with the token's claim.
         """
         if api_settings.USER_ID_CLAIM not in validated_token:
-            raise TokenNotValid("Token contained no recognizable user identification")
+            raise TokenNotValid(gettext("Token contained no recognizable user identification"))
         fields = [api_settings.USER_ID_FIELD, "is_active", *CLAIMED_FIELDS]
         if api_settings.CHECK_REVOKE_TOKEN:
             fields.append("password")

@@ -11,6 +11,7 @@ timedelta (`gatehouse.E015` refuses anything else, and negative durations).
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any, NamedTuple
 
@@ -102,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     "JWKS_CACHE_TTL": timedelta(days=1),
     # A function of the access token's claims returning the local user's field values (dotted path).
     "REMOTE_USER_CLAIMS_MAPPER": "{{ cookiecutter.project_slug }}.remote.users.map_user_claims",
+    # How long a client service's process trusts that it saw a user's local copy active and in step with their
+    # claims before it reads the copy again (remote/copy_user.py); 0 reads it on every request.
+    "REMOTE_USER_COPY_CHECK_INTERVAL": timedelta(seconds=30),
     # Accounts (docs/accounts.md). Links in emails are FRONTEND_URL + one of these paths,
     # with `uid` and `token` in the query: the pages of the frontend that post them back
     # (the adapter's activation_url, password_reset_url and email_change_url).
@@ -160,6 +164,10 @@ DEFAULTS: dict[str, Any] = {
     # cache (one cache read per request): logout everywhere, a password change or reset and
     # deactivation then refuse existing access tokens at once instead of at their expiry.
     "INSTANT_ACCESS_REVOCATION": False,
+    # How long each process keeps an access token it has verified, as the text it came as, so that
+    # the same token on later requests is not decoded and its signature checked again (authn/tokens.py);
+    # its expiry and everything after the decoding are still checked on every request. 0: never kept.
+    "VERIFIED_ACCESS_TOKEN_TTL": timedelta(seconds=60),
     # How long the audit log (AuthEvent) keeps its rows; a daily task deletes older ones.
     "AUDIT_LOG_RETENTION": timedelta(days=90),
     # Social login (social/, docs/social-login.md): the OpenID Connect providers by key, each
@@ -259,6 +267,7 @@ def auth_cookies_are_secure() -> bool:
     return not settings.DEBUG if secure is None else bool(secure)
 
 
+@functools.cache
 def auth_cookie_names() -> AuthCookieNames:
     """The access and refresh cookie names: the one place that decides them, for every app that reads them.
 
@@ -295,6 +304,8 @@ def reload_gatehouse_settings(*, setting: str, **kwargs: Any) -> None:
     """Pick up `override_settings(GATEHOUSE=...)` in tests: the object stays, its values reload."""
     if setting == SETTINGS_NAME:
         gatehouse_settings.reload()
+    if setting in (SETTINGS_NAME, "DEBUG"):
+        auth_cookie_names.cache_clear()
 
 
 setting_changed.connect(reload_gatehouse_settings)

@@ -38,7 +38,8 @@ refresh_reuse_detected = Signal()
 session_ended = Signal()
 # After a request was authenticated by an access token (authn/authentication.py), on every such
 # request: receivers must be cheap. `sender` is the authentication class. Arguments: request, token.
-access_token_authenticated = Signal()
+# Its receivers are looked up once per sender (use_caching), not on every request.
+access_token_authenticated = Signal(use_caching=True)
 
 # Accounts: `sender` is the view's class. A `pre_` signal is sent once the request is
 # well-formed, before anything changes; a receiver may raise an APIException to refuse

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from rest_framework_simplejwt.models import TokenUser
 from rest_framework_simplejwt.settings import api_settings
 
@@ -46,7 +47,7 @@ class ClaimsUser(TokenUser):
         """The user row; TokenNotValid when it no longer exists or is inactive."""
         row = self.row
         if row is None or not api_settings.USER_AUTHENTICATION_RULE(row):
-            raise TokenNotValid("The token's user is inactive or deleted.")
+            raise TokenNotValid(gettext("The token's user is inactive or deleted."))
         return row
 
     def claim_or_field(self, name: str) -> Any:

@@ -24,6 +24,8 @@ import base64
 import binascii
 import functools
 import json
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -72,6 +74,43 @@ def audience_with_suffix(audience: Any, suffix: str) -> Any:
     return [f"{each}{suffix}" for each in audience]
 
 
+class VerifiedTokens:
+    """The access tokens this process has lately verified, by their text: what each decoded to.
+
+    A client sends the same access token with every request for its lifetime. The text
+    is the whole signed token, so only a token byte for byte the same as one whose
+    signature was checked finds its payload here: nothing is trusted that was not
+    verified. Every check after the decoding (the expiry with its leeway against the
+    request's time, the token's type claim, revocation) runs on every request as before;
+    what is skipped for GATEHOUSE["VERIFIED_ACCESS_TOKEN_TTL"] is the decoding and the
+    signature. A key withdrawn meanwhile (a client service's JWKS) stops a remembered
+    token within that time. Bounded: past MAX_REMEMBERED tokens, the memory starts again.
+    """
+
+    MAX_REMEMBERED = 2_000
+    # Seconds that only ever move forward (tests move them on).
+    clock = staticmethod(time.monotonic)
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._payloads: dict[Any, tuple[float, dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: Any) -> dict[str, Any] | None:
+        """A copy of what `token` decoded to, if it was verified less than the TTL ago; else None."""
+        kept = self._payloads.get(token)
+        if kept is None or self.clock() >= kept[0]:
+            return None
+        return dict(kept[1])
+
+    def keep(self, token: Any, payload: dict[str, Any]) -> None:
+        """Remember that `token` has just been verified and decoded to `payload`."""
+        with self._lock:
+            if len(self._payloads) >= self.MAX_REMEMBERED:
+                self._payloads.clear()
+            self._payloads[token] = (self.clock() + self.ttl, dict(payload))
+
+
 class KeySetTokenBackend(TokenBackend):
     """simplejwt's backend for one kind of token: it types them, verifies with further public keys, and names its key.
 
@@ -92,10 +131,12 @@ class KeySetTokenBackend(TokenBackend):
         jose_type: str,
         extra_verifying_keys: list[str] | tuple[str, ...] = (),
         jwks_client: Any = None,
+        verified: VerifiedTokens | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.jose_type = jose_type
+        self.verified = verified
         if jwks_client is not None:
             self.jwks_client = jwks_client
         self.extra_backends = [
@@ -140,6 +181,16 @@ class KeySetTokenBackend(TokenBackend):
         """
         if not verify:
             return super().decode(token, verify=False)
+        if self.verified is not None:
+            payload = self.verified.get(token)
+            if payload is None:
+                payload = self.verify_and_decode(token)
+                self.verified.keep(token, payload)
+            return payload
+        return self.verify_and_decode(token)
+
+    def verify_and_decode(self, token: Any) -> dict[str, Any]:
+        """The payload of `token` once its type, signature, pinned algorithm, `exp`, `iss` and `aud` are checked."""
         header = self.checked_header(token)
         try:
             return self.decode_with(token, self.verifying_key_for(token, header))
@@ -202,7 +253,8 @@ def unverified_header(token: Any) -> dict[str, Any]:
     if not dot:
         raise TokenBackendError(gettext("Token is invalid"))
     try:
-        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        # Text to json.loads, which would otherwise guess the encoding of bytes.
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode())
     except (ValueError, binascii.Error) as error:
         raise TokenBackendError(gettext("Token is invalid")) from error
     if not isinstance(header, dict):
@@ -237,7 +289,14 @@ def get_token_backend(jose_type: str = ACCESS_TOKEN_TYPE, audience_suffix: str =
         jose_type=jose_type,
         extra_verifying_keys=extra_verifying_keys(),
         jwks_client=gatehouse_settings.JWKS_CLIENT() if gatehouse_settings.JWKS_CLIENT else None,
+        verified=verified_tokens() if jose_type == ACCESS_TOKEN_TYPE else None,
     )
+
+
+def verified_tokens() -> VerifiedTokens | None:
+    """The memory of verified access tokens, or None when VERIFIED_ACCESS_TOKEN_TTL is 0."""
+    ttl = gatehouse_settings.VERIFIED_ACCESS_TOKEN_TTL.total_seconds()
+    return VerifiedTokens(ttl) if ttl > 0 else None
 
 
 def extra_verifying_keys() -> list[str]:

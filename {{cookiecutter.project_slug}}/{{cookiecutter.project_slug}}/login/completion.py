@@ -14,9 +14,11 @@ After the last step of any scenario, custom ones included, the engine (login/eng
 requirement, in the order they were registered, whether it applies to the flow's account; the first
 that does and has not been answered yet becomes the flow's next step (`needs_step`), and tokens are
 issued only once no requirement is left. The requirement's step is a `Step` like any other: its
-wrong answers count against the flow and the account's one lockout budget. Once the tokens are
-issued, every requirement's `completed()` sees the answer before it leaves (to remember the
-device the login came from, say), whether or not its step was asked.
+wrong answers count against the flow and the account's one lockout budget. What `applies()` needs to
+know of the account it can have loaded with the account's row (`account_annotations()`), so that
+asking costs no query of its own. Once the tokens are issued, every requirement's `completed()`
+sees the answer before it leaves (to remember the device the login came from, say), whether or not
+its step was asked.
 
 The login app knows nothing of the apps that register here: calls go from them to login, never back.
 """
@@ -24,7 +26,7 @@ The login app knows nothing of the apps that register here: calls go from them t
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,6 +53,14 @@ class CompletionRequirement(abc.ABC):
     @abc.abstractmethod
     def applies(self, context: StepContext, user: User) -> bool:
         """Whether `user`, whose scenario's steps all succeeded, must answer this requirement's step."""
+
+    def account_annotations(self) -> dict[str, Any]:
+        """Expressions that the login's read of the account loads with its row (login/accounts.py), by name.
+
+        `applies()` then reads them as attributes of the user instead of querying; an
+        account read otherwise lacks them, and `applies()` must then query itself.
+        """
+        return {}
 
     def completed(self, context: StepContext, user: User, pair: TokenPair, response: Response) -> None:  # noqa: B027
         """After every completed login, once `pair` is issued: may add to `response` (a cookie, a member).

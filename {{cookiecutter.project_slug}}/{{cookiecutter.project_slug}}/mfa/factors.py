@@ -11,15 +11,22 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import BooleanField
 from django.http import HttpRequest
 
 from ..authn import signals
 from ..authn.errors import CodeInvalid
+from ..login.accounts import AboutOuterAccount
 from ..mail.tasks import Kind, queue_email
 from . import recovery, totp
 from .models import Passkey, RecoveryCode, TOTPDevice
 
+# The annotation under which the login's read of an account loads `second_factor_exists()` (login/accounts.py).
+HAS_SECOND_FACTOR = "has_second_factor"
+
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
     from ..users.models import User
 
 TOTP = "totp"
@@ -34,6 +41,25 @@ CODE_PATTERN = f"^(?:{totp.CODE_PATTERN}|{recovery.PATTERN})$"
 def confirmed_totp(user: User) -> TOTPDevice | None:
     """The user's TOTP authenticator if it is on."""
     return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+
+
+class SecondFactorExists(AboutOuterAccount):
+    """Whether the outer query's user has a second factor, as `has_second_factor()` says: an annotation of the login's read.
+
+    TOTP on or a passkey registered, as two EXISTS written once (login/accounts.py says why).
+    """
+
+    output_field = BooleanField()
+
+    def sql(self, connection: BaseDatabaseWrapper, user_id: str) -> str:
+        quote = connection.ops.quote_name
+        totp, passkey = quote(TOTPDevice._meta.db_table), quote(Passkey._meta.db_table)
+        user_column, confirmed_at = quote("user_id"), quote("confirmed_at")
+        # Only names from the models' options, quoted: nothing of a request's reaches this SQL.
+        return (
+            f"(EXISTS (SELECT 1 FROM {totp} t WHERE t.{user_column} = {user_id} AND t.{confirmed_at} IS NOT NULL)"  # noqa: S608
+            f" OR EXISTS (SELECT 1 FROM {passkey} p WHERE p.{user_column} = {user_id}))"
+        )
 
 
 def has_second_factor(user: User) -> bool:

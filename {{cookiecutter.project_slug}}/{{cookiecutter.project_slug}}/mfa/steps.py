@@ -23,7 +23,7 @@ from ..login.completion import CompletionRequirement
 from ..login.scenarios import Step, StepContext
 from ..login.scenarios.schemas import AUTOCOMPLETE, object_schema
 from . import passkeys
-from .factors import CODE_PATTERN, check_code, has_second_factor
+from .factors import CODE_PATTERN, HAS_SECOND_FACTOR, SecondFactorExists, check_code, has_second_factor
 from .scenarios import (
     SECOND_FACTOR_DONE,
     asserted_passkey,
@@ -149,4 +149,11 @@ class SecondFactorRequirement(CompletionRequirement):
     step = SecondFactorStep()
 
     def applies(self, context: StepContext, user: User) -> bool:
-        return not context.flow.data.get(SECOND_FACTOR_DONE) and has_second_factor(user)
+        if context.flow.data.get(SECOND_FACTOR_DONE):
+            return False
+        # Loaded with the account's row when the login read it (login/accounts.py): no query of its own.
+        loaded = getattr(user, HAS_SECOND_FACTOR, None)
+        return has_second_factor(user) if loaded is None else bool(loaded)
+
+    def account_annotations(self) -> dict[str, Any]:
+        return {HAS_SECOND_FACTOR: SecondFactorExists()}

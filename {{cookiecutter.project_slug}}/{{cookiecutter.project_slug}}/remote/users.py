@@ -2,7 +2,8 @@
 
 The copy has the auth service's user id as its primary key, so that rows here and
 there name the same person by the same UUID. It is written only when the claims
-differ from what it holds: a request whose token says nothing new costs one read.
+differ from what it holds; it is read only when a request needs it (remote/copy_user.py):
+a request whose token says nothing new costs no query at all within a check interval.
 Passwords never reach this service: a copy's password is unusable. The email is
 copied as the claim carries it: the auth service's stored address, already in its
 canonical form (users/managers.py), and never looked up here.

@@ -565,6 +565,10 @@ class RecentSessionUses:
         """Remember `session_id` as used now; whether it had not been noted within the precision."""
         now = time.monotonic()
         precision = gatehouse_settings.SESSION_LAST_USED_PRECISION.total_seconds()
+        # Most requests stop here, without the lock: a dict read is atomic, and a stale answer costs one UPDATE.
+        noted_at = self._noted_at.get(session_id)
+        if noted_at is not None and now - noted_at < precision:
+            return False
         with self._lock:
             noted_at = self._noted_at.get(session_id)
             if noted_at is not None and now - noted_at < precision:

@@ -29,6 +29,9 @@ from ..conf import gatehouse_settings
 from ..errors import CsrfFailed
 from .cookies import mark_partitioned
 
+# The methods CsrfViewMiddleware accepts without a token (its process_view).
+CSRF_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
 
 def never_called(request: HttpRequest) -> NoReturn:
     """The `get_response` and view that CsrfViewMiddleware requires; the check calls neither."""
@@ -38,8 +41,11 @@ def never_called(request: HttpRequest) -> NoReturn:
 def enforce_csrf(request: Request | HttpRequest) -> None:
     """Refuse `request` with CsrfFailed (403 `csrf_failed`) unless it passes Django's CSRF check.
 
-    Safe methods (GET, HEAD, OPTIONS, TRACE) always pass, as with the middleware.
+    Safe methods (GET, HEAD, OPTIONS, TRACE) always pass, as with the middleware; they
+    pass here without building the check, since every authenticated GET by cookie comes here.
     """
+    if request.method in CSRF_SAFE_METHODS:
+        return
     check = CSRFCheck(never_called)
     # Reads the csrftoken cookie into request.META["CSRF_COOKIE"], which process_view compares.
     check.process_request(request)

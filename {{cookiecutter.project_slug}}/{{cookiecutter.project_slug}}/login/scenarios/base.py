@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.contrib.auth import get_user_model
 from django.utils.functional import Promise
 from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 
 from ...authn.conf import gatehouse_settings
 from ...authn.errors import ScenarioNotFound
+from ..accounts import account_by_id
 from ..flows import Flow
 from .schemas import with_flow
 
@@ -46,8 +46,7 @@ class StepContext:
         the flow, or as given to `bind()` by this request's step.
         """
         # One query even when there is no id (`IS NULL`): the cost never tells whether an account exists.
-        # The plugin refuses None for a primary key lookup; Django takes it as `IS NULL`.
-        return get_user_model()._default_manager.filter(pk=self.flow.user_id).first()  # type: ignore[misc]
+        return account_by_id(self.flow.user_id)
 
     def bind(self, *, email: str, user: User | None) -> None:
         """Tie the flow to `email` and its account (None when no account has it), as `Flow.bind` does.

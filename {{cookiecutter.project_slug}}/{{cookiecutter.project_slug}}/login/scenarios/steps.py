@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext
 
@@ -12,6 +11,7 @@ from ...authn.conf import gatehouse_settings
 from ...authn.errors import AccountInactive, CodeInvalid, InvalidCredentials, LockedOut
 from ...users.managers import normalize_email
 from .. import lockout
+from ..accounts import account_by_email
 from ..codes import check_code
 from ..emails import queue_login_code
 from .base import Step, StepContext
@@ -40,7 +40,7 @@ class CredentialsStep(Step):
         return normalize_email(data["email"])
 
     def handle(self, context: StepContext, data: dict[str, Any]) -> None:
-        user = get_user_model().objects.get_by_email(data["email"])
+        user = account_by_email(data["email"])
         if user is None or not user.has_usable_password():
             # Hash the submitted password as a real check would (as Django's ModelBackend does).
             make_password(data["password"])
@@ -69,7 +69,7 @@ class EmailRequestStep(Step):
         return normalize_email(data["email"])
 
     def handle(self, context: StepContext, data: dict[str, Any]) -> None:
-        user = get_user_model().objects.get_by_email(data["email"])
+        user = account_by_email(data["email"])
         context.bind(email=normalize_email(data["email"]), user=user)
 
 
