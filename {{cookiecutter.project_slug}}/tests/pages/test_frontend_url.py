@@ -63,7 +63,7 @@ def test_a_frontend_url_that_is_set_wins_over_the_served_address():
 
 
 def test_in_production_emailed_links_lead_to_the_pages_on_the_domain():
-    assert frontend_url(**PRODUCTION_ENVIRONMENT) == "https://example.com"
+    assert frontend_url(**PRODUCTION_ENVIRONMENT) == "https://{{ cookiecutter.domain_name }}"
 {%- if cookiecutter.use_social_login == "y" %}
 
 
