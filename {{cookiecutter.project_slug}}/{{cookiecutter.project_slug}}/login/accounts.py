@@ -16,6 +16,7 @@ An account read otherwise (a custom step's own query) works the same, one query 
 
 from __future__ import annotations
 
+import abc
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 LOADED_GROUPS = "login_loaded_groups"
 
 
-class AboutOuterAccount(Expression):
+class AboutOuterAccount(Expression, metaclass=abc.ABCMeta):
     """An annotation of the account query written as SQL about the outer row: compiled in no time.
 
     Django compiles a correlated Subquery or Exists anew for each query it sends: about 2 ms
@@ -45,8 +46,9 @@ class AboutOuterAccount(Expression):
     the SQL must run on SQLite and PostgreSQL.
     """
 
+    @abc.abstractmethod
     def sql(self, connection: BaseDatabaseWrapper, user_id: str) -> str:
-        raise NotImplementedError
+        """The annotation's SQL, about the outer row whose quoted primary key column is `user_id`."""
 
     def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[()]]:
         table = compiler.quote_name_unless_alias(compiler.query.base_table)
